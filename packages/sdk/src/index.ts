@@ -1,0 +1,34 @@
+export { KilnError, KilnErrors, formatPosition, isKilnError } from './errors.js';
+export type { KilnErrorCode, KilnErrorOptions, SourcePosition } from './errors.js';
+export { createPluginRegistry, definePlugin } from './plugin.js';
+export type {
+  JsonSchema,
+  JsonSchemaType,
+  PluginDefinition,
+  PluginKind,
+  PluginLoader,
+  PluginRegistry,
+  PrepareContext,
+} from './plugin.js';
+export { formatGoDuration, parseGoDuration } from './duration.js';
+export { silentUi } from './ui.js';
+export type { Ui } from './ui.js';
+export type { Artifact } from './artifact.js';
+export { DISCONNECTED_EXIT_STATUS } from './communicator.js';
+export type { Communicator, RemoteCommand, RemoteCommandResult, UploadOptions } from './communicator.js';
+export type {
+  BuildContext,
+  BuildEnvironment,
+  Builder,
+  GeneratedData,
+  Hook,
+  LedgerEntry,
+  OnErrorPolicy,
+  PostProcessContext,
+  PostProcessResult,
+  PostProcessor,
+  PrepareResult,
+  ProvisionContext,
+  Provisioner,
+  ResourceLedger,
+} from './build.js';
