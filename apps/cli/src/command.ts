@@ -1,0 +1,12 @@
+import type { CliIO } from './io.js';
+
+/** One `kiln <verb>`. Each lives in src/commands/<verb>.ts and is loaded only when invoked. */
+export interface CliCommand {
+  readonly name: string;
+  /** One line for `kiln` / `kiln -h`. */
+  readonly synopsis: string;
+  /** The full `-h` text, in the shape of Packer's. */
+  readonly help: string;
+  /** `-machine-readable` has been stripped from args already (global flag, as in Packer). */
+  run(args: readonly string[], io: CliIO, options: { machineReadable: boolean }): Promise<number>;
+}

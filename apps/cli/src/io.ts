@@ -1,0 +1,21 @@
+/** The outside world of one CLI invocation, injected so tests run `main` in-process. */
+export interface CliIO {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Fires on the first Ctrl-C / SIGTERM (the process wiring lives in bin/ and main.ts). */
+  readonly signal?: AbortSignal;
+}
+
+export function processIO(signal?: AbortSignal): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    ...(signal ? { signal } : {}),
+  };
+}
