@@ -7,6 +7,11 @@ export interface CliCommand {
   readonly synopsis: string;
   /** The full `-h` text, in the shape of Packer's. */
   readonly help: string;
+  /**
+   * Long-running verbs (build) set this: main then turns the first SIGINT/SIGTERM into
+   * `io.signal` aborting, as Packer does, instead of letting the signal kill the process.
+   */
+  readonly handlesSignals?: boolean;
   /** `-machine-readable` has been stripped from args already (global flag, as in Packer). */
   run(args: readonly string[], io: CliIO, options: { machineReadable: boolean }): Promise<number>;
 }

@@ -7,6 +7,8 @@ export interface CliIO {
   readonly cwd: string;
   /** Fires on the first Ctrl-C / SIGTERM (the process wiring lives in bin/ and main.ts). */
   readonly signal?: AbortSignal;
+  /** The clock for timestamps (machine-readable rows, logs); tests pin it. Default: the system clock. */
+  readonly now?: () => Date;
 }
 
 export function processIO(signal?: AbortSignal): CliIO {

@@ -1,6 +1,7 @@
 import type { Artifact } from './artifact.js';
 import type { Communicator } from './communicator.js';
 import type { PrepareContext } from './plugin.js';
+import type { StepEvent } from './steps/step.js';
 import type { Ui } from './ui.js';
 
 export type OnErrorPolicy = 'cleanup' | 'abort' | 'ask' | 'run-cleanup-provisioner';
@@ -13,6 +14,8 @@ export interface BuildEnvironment {
   readonly runUuid: string;
   readonly cacheDir: string;
   readonly templatePath?: string;
+  /** Where relative paths of the config resolve (see PrepareContext.cwd); undefined means process.cwd(). */
+  readonly cwd?: string;
   readonly debug: boolean;
   readonly force: boolean;
   readonly onError: OnErrorPolicy;
@@ -52,6 +55,8 @@ export interface BuildContext {
   readonly signal: AbortSignal;
   readonly env: BuildEnvironment;
   readonly ledger: ResourceLedger;
+  /** Where runSteps reports step progress (the host shows it); optional for hosts that don't care. */
+  readonly onStep?: (event: StepEvent) => void;
 }
 
 export interface PrepareResult {

@@ -24,6 +24,8 @@ export type KilnErrorCode =
   | 'CANCELLED'
   | 'STEP_FAILED'
   | 'TIMEOUT'
+  | 'AUTH_FAILED'
+  | 'POST_PROCESSOR_FAILED'
   | 'INTERNAL';
 
 export interface KilnErrorOptions {

@@ -12,6 +12,8 @@ export type {
 } from './plugin.js';
 export { formatGoDuration, parseGoDuration } from './duration.js';
 export { silentUi } from './ui.js';
+export { formatSystemError, statErrorText } from './system-error.js';
+export { throwConfigErrors } from './config-errors.js';
 export type { Ui } from './ui.js';
 export type { Artifact } from './artifact.js';
 export { DISCONNECTED_EXIT_STATUS } from './communicator.js';
@@ -32,3 +34,34 @@ export type {
   Provisioner,
   ResourceLedger,
 } from './build.js';
+export {
+  NOT_IMPLEMENTED,
+  StepSequence,
+  askAfterFailure,
+  askOrCancel,
+  debugPause,
+  messageOf,
+  packerScriptEnv,
+  provisionHookData,
+  recordingUi,
+  runSteps,
+  stepProvision,
+  steps,
+} from './steps/index.js';
+export type {
+  AnyStep,
+  AskDecision,
+  CleanupContext,
+  ConnectionData,
+  MissingStepInputs,
+  ProvisionDataInput,
+  ProvisionStepSources,
+  RunStepsOptions,
+  Step,
+  StepContext,
+  StepEvent,
+  StepOutcome,
+  StepResult,
+} from './steps/index.js';
+export { sleep, waitFor } from './wait-for.js';
+export type { WaitForOptions } from './wait-for.js';

@@ -39,6 +39,12 @@ export interface JsonSchema {
   readonly 'x-kiln-late-render'?: boolean;
   /** Secret: never printed, masked as `<sensitive>`. */
   readonly 'x-kiln-secret'?: boolean;
+  /**
+   * On a plugin's root schema: old keys that `fix` rewrites (Packer's DeprecatedOptions for this
+   * plugin). Found in a config they are reported as `Deprecated configuration key: 'k'. Please call
+   * \`packer fix\`...` instead of `unknown configuration key`.
+   */
+  readonly 'x-kiln-fixable'?: readonly string[];
 }
 
 export type JsonSchemaType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
@@ -48,6 +54,11 @@ export interface PrepareContext {
   readonly buildName: string;
   readonly builderType: string;
   readonly templatePath?: string;
+  /**
+   * The directory relative paths of the config are resolved against (the user's working
+   * directory; a library caller's `cwd`). Undefined means process.cwd().
+   */
+  readonly cwd?: string;
   /** Position of a config key (`a.b[0]`), for errors that point at the line. */
   positionOf(keyPath: string): SourcePosition | undefined;
   /**
@@ -64,6 +75,11 @@ export interface PluginDefinition<Config = unknown, Instance = unknown> {
   /** One line for `kiln schema` and the docs page. */
   readonly description: string;
   readonly schema: JsonSchema;
+  /**
+   * Extra template functions for this plugin's config, as Packer gives them: the amazon builders
+   * have `clean_resource_name`.
+   */
+  readonly templateFunctions?: 'amazon';
   /** Checks that a schema cannot express; returns messages in Packer's wording. */
   readonly validate?: (config: Config, ctx: PrepareContext) => readonly string[];
   readonly create: () => Instance;

@@ -1,4 +1,4 @@
-import type { SourcePosition } from '@kiln/sdk';
+import type { KilnError, SourcePosition } from '@kiln/sdk';
 import type { JsonObjectNode, JsonNode } from './json/ast.js';
 
 /**
@@ -6,7 +6,10 @@ import type { JsonObjectNode, JsonNode } from './json/ast.js';
  * (interpolation, schema, prepare) can point at file:line:column.
  */
 export interface Template {
-  /** Absolute path, or '-' for stdin (then template_dir is an error, as in Packer). */
+  /**
+   * Absolute path. For stdin (`-`) Packer makes `-` absolute too (`<cwd>/-`), so template_dir is
+   * the working directory.
+   */
   readonly path: string;
   readonly description?: string;
   readonly minPackerVersion?: string;
@@ -47,6 +50,13 @@ export interface ProvisionerDefinition {
   readonly except?: readonly string[];
   /** Raw build name -> partial config merged over `config` for that build. */
   readonly override?: Readonly<Record<string, JsonObjectNode>>;
+  /**
+   * Every `override` entry as written, including values that are not objects (absent from
+   * `override`): Packer only refuses those when the provisioner decodes its config for that build
+   * (`Error decoding config: '' expected a map, got 'float64'`), and checks all names against the
+   * builders.
+   */
+  readonly overrideNodes?: Readonly<Record<string, JsonNode>>;
   /** Go durations as written; validated when the template is read. */
   readonly pauseBefore?: string;
   readonly timeout?: string;
@@ -91,6 +101,11 @@ export interface PlannedProvisioner {
   readonly pauseBeforeMs: number;
   readonly timeoutMs: number;
   readonly maxRetries: number;
+  /**
+   * `override[build]` that is not an object: Packer fails the build's prepare when this
+   * provisioner decodes it (`Error decoding config: '' expected a map, got 'float64'`).
+   */
+  readonly overrideError?: KilnError;
 }
 
 export type { JsonNode, JsonObjectNode };

@@ -1,1 +1,2 @@
-export {};
+export { decodePluginConfig } from './decode.js';
+export type { DecodeOptions, DecodeResult } from './decode.js';

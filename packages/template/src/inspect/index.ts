@@ -1,1 +1,3 @@
-export {};
+export { inspectTemplate } from './inspect.js';
+export type { InspectSink } from './inspect.js';
+export { machineReadableRow } from './machine-readable.js';

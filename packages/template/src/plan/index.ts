@@ -1,1 +1,2 @@
-export {};
+export { BuildPlanError, planBuilds } from './plan-builds.js';
+export type { PlanOptions, PlanResult } from './plan-builds.js';

@@ -1,0 +1,14 @@
+export { plugin as nullBuilderPlugin } from './null/plugin.js';
+export { NullBuilder } from './null/builder.js';
+export type { NullBuilderOptions } from './null/builder.js';
+export type { NullConfig } from './null/config.js';
+export { NULL_BUILDER_ID, nullArtifact } from './null/artifact.js';
+export { plugin as fileBuilderPlugin } from './file/plugin.js';
+export { FileBuilder } from './file/builder.js';
+export type { FileConfig } from './file/config.js';
+export { FILE_BUILDER_ID, fileArtifact } from './file/artifact.js';
+export { communicatorProperties } from './communicator/config.js';
+export type { CommunicatorConfig } from './communicator/config.js';
+export { connectNoneOnly, connectionData } from './communicator/connect.js';
+export type { Connector } from './communicator/connect.js';
+export { noneCommunicator } from './communicator/none.js';

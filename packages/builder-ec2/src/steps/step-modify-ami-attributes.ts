@@ -1,0 +1,89 @@
+import type { ModifyImageAttributeCommandInput, ModifySnapshotAttributeCommandInput } from '@aws-sdk/client-ec2';
+import type { Step } from '@kiln/sdk';
+import type { Ec2BuildContext } from '../context.js';
+import { fail, messageOf } from './step-pre-validate.js';
+import type { AmiState, SourceImageState } from './state.js';
+
+/**
+ * Packer's StepModifyAMIAttributes: description, launch permissions (ami_users/groups) and
+ * product codes on every AMI; create-volume permissions (snapshot_users/groups) on every
+ * snapshot. Options go in Packer's order of construction (Packer's own order is Go map order).
+ */
+export function stepModifyAmiAttributes(ctx: Ec2BuildContext): Step<AmiState & SourceImageState> {
+  const { settings } = ctx;
+  return {
+    name: 'StepModifyAMIAttributes',
+    async run(state, { ui }) {
+      const worthIt =
+        settings.amiDescription !== '' ||
+        settings.amiUsers.length > 0 ||
+        settings.amiGroups.length > 0 ||
+        settings.amiProductCodes.length > 0 ||
+        settings.snapshotUsers.length > 0 ||
+        settings.snapshotGroups.length > 0;
+      if (!worthIt) return;
+      const description = ctx.render(settings.amiDescription, state.sourceImage);
+      const imageOptions: [string, Omit<ModifyImageAttributeCommandInput, 'ImageId'>][] = [];
+      if (description) imageOptions.push(['description', { Description: { Value: description } }]);
+      if (settings.amiGroups.length > 0) {
+        imageOptions.push([
+          'groups',
+          { UserGroups: [...settings.amiGroups], LaunchPermission: { Add: settings.amiGroups.map((g) => ({ Group: g as 'all' })) } },
+        ]);
+      }
+      if (settings.amiUsers.length > 0) {
+        imageOptions.push(['users', { UserIds: [...settings.amiUsers], LaunchPermission: { Add: settings.amiUsers.map((u) => ({ UserId: u })) } }]);
+      }
+      if (settings.amiProductCodes.length > 0) imageOptions.push(['product codes', { ProductCodes: [...settings.amiProductCodes] }]);
+      const snapshotOptions: [string, Omit<ModifySnapshotAttributeCommandInput, 'SnapshotId'>][] = [];
+      if (settings.snapshotGroups.length > 0) {
+        snapshotOptions.push([
+          'groups',
+          {
+            GroupNames: [...settings.snapshotGroups],
+            CreateVolumePermission: { Add: settings.snapshotGroups.map((g) => ({ Group: g as 'all' })) },
+          },
+        ]);
+      }
+      if (settings.snapshotUsers.length > 0) {
+        snapshotOptions.push([
+          'users',
+          { UserIds: [...settings.snapshotUsers], CreateVolumePermission: { Add: settings.snapshotUsers.map((u) => ({ UserId: u })) } },
+        ]);
+      }
+      for (const [region, ami] of inRegionOrder(ctx, state.amis)) {
+        ui.say(`Modifying attributes on AMI (${ami})...`);
+        const api = ctx.apiFor(region);
+        for (const [name, input] of imageOptions) {
+          ui.message(`Modifying: ${name}`);
+          await api.modifyImageAttribute({ ...input, ImageId: ami }).catch((error: unknown) => {
+            throw fail(ui, `Error modify AMI attributes: ${messageOf(error)}`, error);
+          });
+        }
+      }
+      for (const [region, snapshots] of inRegionOrder(ctx, state.snapshots)) {
+        const api = ctx.apiFor(region);
+        for (const snapshot of snapshots) {
+          ui.say(`Modifying attributes on snapshot (${snapshot})...`);
+          for (const [name, input] of snapshotOptions) {
+            ui.message(`Modifying: ${name}`);
+            await api.modifySnapshotAttribute({ ...input, SnapshotId: snapshot }).catch((error: unknown) => {
+              throw fail(ui, `Error modify snapshot attributes: ${messageOf(error)}`, error);
+            });
+          }
+        }
+      }
+    },
+  };
+}
+
+/** The build region first, then ami_regions in template order (Packer walks a Go map: any order). */
+export function inRegionOrder<T>(ctx: Ec2BuildContext, byRegion: Readonly<Record<string, T>>): [string, T][] {
+  const order = [ctx.settings.region, ...ctx.settings.amiRegions];
+  return Object.entries(byRegion).sort(([a], [b]) => rank(order, a) - rank(order, b));
+}
+
+function rank(order: readonly string[], region: string): number {
+  const at = order.indexOf(region);
+  return at < 0 ? order.length : at;
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import type { RecordedCall } from './ec2-recorder.js';
+
+export interface NormalisedCall {
+  readonly region: string;
+  readonly action: string;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+const ID = /\b(ami|snap|vol|sg|i|vpc|subnet|lt)-[0-9a-f]{8,17}\b/g;
+const TEMP_NAME = /\bpacker[_-][0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+const LAUNCH_TEMPLATE = /\bpacker-fleet-launch-template-[A-Za-z0-9]{7}\b/g;
+
+export function readContract(file: URL): RecordedCall[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as RecordedCall);
+}
+
+/**
+ * Makes a call sequence comparable across runs and tools: ids and random names become numbered
+ * placeholders in order of first appearance; names known to the test (the AMI name, the source
+ * image's name) become labels; ClientToken is dropped (random); tag lists are sorted by key and
+ * consecutive Modify*Attribute calls by their parameters, because Packer 1.6.6 emits both in Go
+ * map order (a different order on every run).
+ */
+export function normalise(calls: readonly RecordedCall[], labels: Readonly<Record<string, string>> = {}): NormalisedCall[] {
+  const text = placeholders(labels);
+  const out = calls.map((call) => {
+    const params: Record<string, string> = {};
+    for (const [key, value] of Object.entries(call.params)) {
+      if (key === 'ClientToken') continue;
+      // encrypt_boot and skip_save_build_region make an intermediary AMI under a random 7-character name.
+      params[key] = call.action === 'CreateImage' && key === 'Name' && /^[A-Za-z0-9]{7}$/.test(value) ? '<intermediary-name>' : text(value);
+    }
+    return { region: call.region, action: call.action, params: sortTags(params) };
+  });
+  return sortAttributeRuns(out);
+}
+
+/**
+ * The builder's lines of a `build -color=false` transcript (`==> amazon-ebs: ...` and
+ * `    amazon-ebs: ...`), with the same placeholders as normalise and, for the same Go-map reason,
+ * consecutive `Adding tag:` and `Modifying:` lines sorted.
+ */
+export function normaliseTranscript(lines: readonly string[], labels: Readonly<Record<string, string>> = {}): string[] {
+  const text = placeholders(labels);
+  const builderLines = lines
+    .filter((line) => line.startsWith('==> amazon-ebs: ') || line.startsWith('    amazon-ebs: '))
+    .map((line) => {
+      const prefix = line.slice(0, 16);
+      const rest = line.slice(16).replace(/^(Creating AMI )[A-Za-z0-9]{7}( from instance)/, '$1<intermediary-name>$2');
+      return prefix + rest.split(/(\s+|["',:()[\]])/).map((part) => text(part)).join('');
+    });
+  const sorted: string[] = [];
+  for (let i = 0; i < builderLines.length; ) {
+    const kind = /^ {4}amazon-ebs: (Adding tag:|Modifying:)/.exec(builderLines[i]!)?.[1];
+    let j = i + 1;
+    if (kind) while (j < builderLines.length && builderLines[j]!.startsWith(`    amazon-ebs: ${kind}`)) j++;
+    sorted.push(...builderLines.slice(i, j).sort());
+    i = j;
+  }
+  return sorted;
+}
+
+/** A function that replaces ids and random names with numbered placeholders, consistently. */
+function placeholders(labels: Readonly<Record<string, string>>): (value: string) => string {
+  const seen = new Map<string, string>();
+  const counters = new Map<string, number>();
+  const placeholder = (kind: string, value: string): string => {
+    let name = seen.get(value);
+    if (!name) {
+      const n = (counters.get(kind) ?? 0) + 1;
+      counters.set(kind, n);
+      name = `<${kind}-${n}>`;
+      seen.set(value, name);
+    }
+    return name;
+  };
+  return (value) => {
+    for (const [literal, label] of Object.entries(labels)) if (literal && value === literal) return `<${label}>`;
+    return value
+      .replace(LAUNCH_TEMPLATE, (m) => placeholder('launch-template', m))
+      .replace(TEMP_NAME, (m) => placeholder(m.startsWith('packer_') ? 'temporary' : 'iam', m))
+      .replace(ID, (m, kind: string) => placeholder(kind, m));
+  };
+}
+
+/** Tag.N.Key/Value (and TagSpecification.M.Tag.N.*) renumbered in key order. */
+function sortTags(params: Record<string, string>): Record<string, string> {
+  const groups = new Map<string, Map<string, { key?: string; value?: string }>>();
+  const rest: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const match = /^(.*?Tag)\.(\d+)\.(Key|Value)$/.exec(name);
+    if (!match) {
+      rest[name] = value;
+      continue;
+    }
+    const [, prefix, index, field] = match as unknown as [string, string, string, 'Key' | 'Value'];
+    const group = groups.get(prefix) ?? new Map();
+    groups.set(prefix, group);
+    const tag = group.get(index) ?? {};
+    if (field === 'Key') tag.key = value;
+    else tag.value = value;
+    group.set(index, tag);
+  }
+  for (const [prefix, group] of groups) {
+    [...group.values()]
+      .sort((a, b) => (a.key ?? '').localeCompare(b.key ?? ''))
+      .forEach((tag, i) => {
+        rest[`${prefix}.${i + 1}.Key`] = tag.key ?? '';
+        rest[`${prefix}.${i + 1}.Value`] = tag.value ?? '';
+      });
+  }
+  return Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function sortAttributeRuns(calls: NormalisedCall[]): NormalisedCall[] {
+  const sorted: NormalisedCall[] = [];
+  for (let i = 0; i < calls.length; ) {
+    const call = calls[i]!;
+    let j = i;
+    while (j < calls.length && calls[j]!.action === call.action && calls[j]!.region === call.region) j++;
+    const run = calls.slice(i, j);
+    if (call.action === 'ModifyImageAttribute' || call.action === 'ModifySnapshotAttribute') {
+      run.sort((a, b) => JSON.stringify(a.params).localeCompare(JSON.stringify(b.params)));
+    }
+    sorted.push(...run);
+    i = j;
+  }
+  return sorted;
+}
+
+/** `region Action {params}` lines, for readable diffs. */
+export function lines(calls: readonly NormalisedCall[]): string[] {
+  return calls.map((c) => `${c.region} ${c.action} ${JSON.stringify(c.params)}`);
+}

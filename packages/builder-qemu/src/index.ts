@@ -1,0 +1,14 @@
+export { qemuBuilderPlugin } from './plugin.js';
+export { QemuBuilder } from './builder.js';
+export type { QemuBuilderOptions } from './builder.js';
+export { kvmAvailable, prepareQemuConfig, qemuSchema } from './config.js';
+export type { DiskFormat, PrepareQemuOptions, PreparedQemuConfig, QemuConfig } from './config.js';
+export { spawnQemuDriver } from './driver.js';
+export type { QemuDriver, QemuProcess, SpawnDriverOptions } from './driver.js';
+export { buildQemuArgs, vncConnectionMessage } from './qemu-args.js';
+export type { QemuRunFacts, RenderArg } from './qemu-args.js';
+export { openQmp } from './qmp.js';
+export type { QmpMonitor } from './qmp.js';
+export { QEMU_BUILDER_ID, QemuArtifact, filesUnder } from './artifact.js';
+export type { QemuArtifactState } from './artifact.js';
+export type { QemuState } from './state.js';

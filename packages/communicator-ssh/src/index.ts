@@ -1,0 +1,16 @@
+export type { SshConfig } from './config.js';
+export { COMMUNICATOR_TYPES, SSH_DEFAULTS } from './config.js';
+export { sshConfigProperties, sshConfigSchema } from './schema.js';
+export { validateSshConfig } from './validate.js';
+export { resolveSshSettings } from './settings.js';
+export type { BastionSettings, ProxySettings, SshSettings } from './settings.js';
+export { parseTunnel } from './tunnel-spec.js';
+export type { TunnelParse, TunnelSpec } from './tunnel-spec.js';
+export { connectSsh } from './connect.js';
+export type { ConnectSshOptions } from './connect.js';
+export type { Endpoint, InMemoryKey } from './connector.js';
+export { SshCommunicator } from './communicator.js';
+export { clearAuthorizedKeys, stepCleanupTempKeys, stepConnectSsh } from './steps.js';
+export type { ConnectedState, StepConnectSshOptions } from './steps.js';
+export { shellQuote, quoteRemotePath } from './quote.js';
+export { expandUser } from './keys.js';

@@ -1,0 +1,18 @@
+export { plugin as manifestPostProcessorPlugin } from './manifest/plugin.js';
+export { ManifestPostProcessor } from './manifest/post-processor.js';
+export type { ManifestOptions } from './manifest/post-processor.js';
+export type { ManifestConfig } from './manifest/config.js';
+export { formatManifest, parseManifest } from './manifest/manifest-file.js';
+export type { ManifestEntry, ManifestFile } from './manifest/manifest-file.js';
+export { plugin as checksumPostProcessorPlugin } from './checksum/plugin.js';
+export { ChecksumPostProcessor } from './checksum/post-processor.js';
+export type { ChecksumConfig } from './checksum/config.js';
+export { CHECKSUM_BUILDER_ID, checksumArtifact } from './checksum/artifact.js';
+export { plugin as compressPostProcessorPlugin } from './compress/plugin.js';
+export { CompressPostProcessor } from './compress/post-processor.js';
+export type { CompressOptions } from './compress/post-processor.js';
+export type { CompressConfig } from './compress/config.js';
+export { detectFormat } from './compress/config.js';
+export { COMPRESS_BUILDER_ID, compressArtifact } from './compress/artifact.js';
+export { plugin as shellLocalPostProcessorPlugin } from './shell-local/plugin.js';
+export { ShellLocalPostProcessor } from './shell-local/post-processor.js';

@@ -1,0 +1,13 @@
+export { chefSoloProvisionerPlugin } from './chef-solo/plugin.js';
+export { ChefSoloProvisioner } from './chef-solo/provisioner.js';
+export { chefSoloSchema, planChefSolo } from './chef-solo/config.js';
+export type { ChefSoloConfig, ChefSoloPlan } from './chef-solo/config.js';
+export { chefClientProvisionerPlugin } from './chef-client/plugin.js';
+export { ChefClientProvisioner } from './chef-client/provisioner.js';
+export { chefClientSchema, planChefClient } from './chef-client/config.js';
+export type { ChefClientConfig, ChefClientPlan } from './chef-client/config.js';
+export { DEFAULT_CLIENT_RB, DEFAULT_KNIFE_RB, DEFAULT_SOLO_RB } from './common/config-templates.js';
+export type { ClientConfigData, SoloConfigData } from './common/config-templates.js';
+export { goMarshalIndent } from './common/go-json.js';
+export { guestCommands, DEFAULT_INSTALL_COMMAND } from './common/guest-os.js';
+export type { GuestCommands, GuestOsType } from './common/guest-os.js';

@@ -1,0 +1,11 @@
+export { plugin as shellLocalProvisionerPlugin } from './shell-local/plugin.js';
+export { ShellLocalProvisioner } from './shell-local/provisioner.js';
+export { plugin as shellProvisionerPlugin } from './shell/plugin.js';
+export { ShellProvisioner } from './shell/provisioner.js';
+export { shellSchema } from './shell/config.js';
+export type { ShellConfig } from './shell/config.js';
+export { DEFAULT_EXECUTE_COMMAND, DEFAULT_EXECUTE_COMMAND_ENV_FILE, planShell } from './shell/plan.js';
+export type { ShellPlan, ShellPlanOptions } from './shell/plan.js';
+export { runShell } from './shell/run.js';
+export type { ShellRunOptions } from './shell/run.js';
+export { unixLineEndings } from './shell/unix-lines.js';

@@ -1,0 +1,10 @@
+export { FileLedger } from './file-ledger.js';
+export { LEDGER_DIR, parseLedgerFile, sameResource } from './ledger-file.js';
+export type { LedgerFileContent, StoredLedgerEntry } from './ledger-file.js';
+export { listLedgers } from './list-ledgers.js';
+export type { LedgerOnDisk } from './list-ledgers.js';
+export { currentProcess, ownerState } from './process-identity.js';
+export type { OwnerState, ProcessIdentity } from './process-identity.js';
+export { withFileLock } from './lock.js';
+export { cleanupLedgers, describeEntry } from './cleanup.js';
+export type { CleanerContext, CleanupLedgersOptions, LedgerCleaner, LedgerCleanupResult } from './cleanup.js';

@@ -1,0 +1,12 @@
+export { runSteps, messageOf } from './run-steps.js';
+export type { RunStepsOptions } from './run-steps.js';
+export { StepSequence, steps } from './sequence.js';
+export type { MissingStepInputs } from './sequence.js';
+export { askAfterFailure, askOrCancel, debugPause } from './prompts.js';
+export type { AskDecision } from './prompts.js';
+export { stepProvision } from './step-provision.js';
+export type { ProvisionStepSources } from './step-provision.js';
+export { NOT_IMPLEMENTED, packerScriptEnv, provisionHookData } from './provision-data.js';
+export type { ConnectionData, ProvisionDataInput } from './provision-data.js';
+export type { AnyStep, CleanupContext, Step, StepContext, StepEvent, StepOutcome, StepResult } from './step.js';
+export { recordingUi } from './recording-ui.js';

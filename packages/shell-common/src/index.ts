@@ -1,0 +1,15 @@
+export { checkExitCode } from './exit-codes.js';
+export { compareGoStrings, environmentVarErrors, flattenEnvVars, userEnvVars } from './env-vars.js';
+export { goSprintf } from './go-sprintf.js';
+export { writeInlineScript } from './inline-script.js';
+export type { InlineScriptOptions } from './inline-script.js';
+export { runLocalCommand } from './local-command.js';
+export type { LocalCommandOptions, LocalCommandResult } from './local-command.js';
+export { LineSplitter, cleanOutputLine } from './output-lines.js';
+export { createTempFile } from './temp-file.js';
+export { SUPPORTED_OS_NAMES, shellLocalSchema } from './shell-local/config.js';
+export type { ShellLocalConfig } from './shell-local/config.js';
+export { hostOs, planShellLocal, toLinuxPath } from './shell-local/plan.js';
+export type { PlanOptions, ShellLocalPlan } from './shell-local/plan.js';
+export { runShellLocal } from './shell-local/run.js';
+export type { ShellLocalRunOptions } from './shell-local/run.js';

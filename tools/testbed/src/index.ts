@@ -1,0 +1,13 @@
+export { startSshd } from './sshd.js';
+export type { Sshd, SshdOptions } from './sshd.js';
+export { generateKey, signUserCertificate } from './keys.js';
+export type { CertificateOptions, KeyOptions, KeyType } from './keys.js';
+export { freePort, waitForBanner } from './free-port.js';
+export { startMoto } from './moto.js';
+export type { Moto, MotoAmi, MotoOptions } from './moto.js';
+export { ensureTinyVm, tinyVmCacheDir } from './tinyvm.js';
+export type { TinyVm } from './tinyvm.js';
+export { installChefStandin } from './chef-standin.js';
+export type { ChefStandin, ChefStandinCall, ChefStandinTool } from './chef-standin.js';
+export { descendantsOf, isAlive } from './processes.js';
+export { hasPacker, packerArtifacts, packerPrepareErrors, packerUiLines, runPacker } from './packer-reference.js';
