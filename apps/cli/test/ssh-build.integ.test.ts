@@ -33,9 +33,11 @@ function template(auth: Record<string, unknown>, out: string) {
       { type: 'shell', inline: [`rm -rf ${remote}-${out}; mkdir -p ${remote}-${out}`] },
       {
         type: 'shell',
-        inline: ['echo "$A|$B|$PACKER_BUILD_NAME"', 'echo err >&2'],
+        inline: ['echo "$A|$B|$PACKER_BUILD_NAME"'],
         environment_vars: [`A=it's "q" $HOME`, 'B=two  spaces'],
       },
+      // stderr in a command of its own: within one command, Packer's stdout and stderr lines race.
+      { type: 'shell', inline: ['echo err >&2'] },
       // absolute local paths: runKiln runs in this process, whose working directory is not `dir`
       { type: 'file', source: join(dir, 'tree'), destination: `${remote}-${out}` },
       { type: 'file', source: `${remote}-${out}/tree/`, destination: `${join(dir, out)}/`, direction: 'download' },
@@ -55,7 +57,8 @@ describe('kiln build with the null builder over SSH', () => {
     const kiln = await runKiln(['build', '-color=false', 'key.json'], { cwd: dir });
     expect(kiln.stderr).toBe('');
     expect(kiln.code).toBe(0);
-    expect(kiln.stdout).toContain(`    null: it's "q" $HOME|two  spaces|null\n==> null: err\n`);
+    expect(kiln.stdout).toContain(`    null: it's "q" $HOME|two  spaces|null\n`);
+    expect(kiln.stdout).toContain(`\n==> null: err\n`);
     expect(readFileSync(join(dir, 'kiln-key', 'tree', 'sub', 'b.txt'), 'utf8')).toBe('b\n');
     expect(statSync(join(dir, 'kiln-key', 'tree', 'a.txt')).mode & 0o777).toBe(0o600);
 

@@ -107,5 +107,8 @@ it.skipIf(!hasPacker)('sends the remote commands Packer 1.6.6 sends, and prints 
     .map((fields) => `${fields[3]}: ${fields.slice(4).join(',').replaceAll('%!(PACKER_COMMA)', ',').replace(/^(==> |    )null: /, '')}`)
     .filter((line) => !/Using ssh|Waiting for SSH|Connected to SSH/.test(line));
   const scrub = (lines: readonly string[]) => lines.map((line) => line.replace(/packer-shell\d+/, 'packer-shellN'));
-  expect(scrub(ui.lines)).toEqual(scrub(packerUi));
+  // stdout and stderr are separate channels: compare each stream in order, not their interleaving.
+  const stream = (lines: readonly string[], errors: boolean) => lines.filter((line) => line.startsWith('error: ') === errors);
+  expect(scrub(stream(ui.lines, false))).toEqual(scrub(stream(packerUi, false)));
+  expect(stream(ui.lines, true)).toEqual(stream(packerUi, true));
 });
