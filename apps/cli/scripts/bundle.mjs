@@ -3,7 +3,11 @@
 // bundle, split only where commands and plugins load lazily, starts several times faster than
 // hundreds of small files. Packages with native parts or large SDKs stay external and load
 // from node_modules only when a template names a plugin that needs them.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes: clear out the previous build's, or they pile up.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: ['dist/main.js'],
