@@ -10,7 +10,7 @@ export type {
   PluginRegistry,
   PrepareContext,
 } from './plugin.js';
-export { formatGoDuration, parseGoDuration } from './duration.js';
+export { formatGoDuration, parseGoDuration, parseGoDurationStrict } from './duration.js';
 export { silentUi } from './ui.js';
 export { formatSystemError, statErrorText } from './system-error.js';
 export { throwConfigErrors } from './config-errors.js';

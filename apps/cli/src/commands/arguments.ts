@@ -24,3 +24,23 @@ export function parseArgumentsOrUsage<S extends FlagSpecs>(
   if (parsed.message !== undefined) ui.error(parsed.message);
   return undefined;
 }
+
+/**
+ * parseArgumentsOrUsage for the verbs that take exactly one TEMPLATE (build, validate, inspect,
+ * fix): anything else prints the usage, and the command exits 1, as Packer's do.
+ */
+export function parseTemplateArguments<S extends FlagSpecs>(
+  argv: readonly string[],
+  specs: S,
+  help: string,
+  ui: CliUi,
+): { readonly flags: FlagValues<S>; readonly template: string } | undefined {
+  const parsed = parseArgumentsOrUsage(argv, specs, help, ui);
+  if (!parsed) return undefined;
+  const [template, ...extra] = parsed.args;
+  if (template === undefined || extra.length > 0) {
+    ui.say(help);
+    return undefined;
+  }
+  return { flags: parsed.flags, template };
+}

@@ -11,7 +11,7 @@ import { templateErrorDiagnostic, writeDiagnostics } from '../output/diagnostics
 import { kilnErrorFormatter } from '../output/errors.js';
 import { createCliUi } from '../output/ui.js';
 import { createBundledPluginRegistry } from '../plugins.js';
-import { parseArgumentsOrUsage } from './arguments.js';
+import { parseTemplateArguments } from './arguments.js';
 import { synopsisOf } from './catalog.js';
 import { loadTemplateForCommand } from './load-template.js';
 import { checkTemplateAndVariables } from './template-stages.js';
@@ -65,14 +65,10 @@ export const buildCommand: CliCommand = {
   async run(argv, io, options) {
     const machineReadable = options.machineReadable;
     const ui = createCliUi({ io, machineReadable });
-    const parsed = parseArgumentsOrUsage(argv, FLAGS, HELP, ui);
+    const parsed = parseTemplateArguments(argv, FLAGS, HELP, ui);
     if (!parsed) return 1;
-    const { flags, args } = parsed;
-    if (args.length !== 1) {
-      ui.say(HELP);
-      return 1;
-    }
-    const template = await loadTemplateForCommand(args[0]!, io, ui);
+    const { flags } = parsed;
+    const template = await loadTemplateForCommand(parsed.template, io, ui);
     if (!template) return 1;
 
     // The template stages as `validate` has them: var files, template checks, variables.

@@ -14,7 +14,7 @@ import {
 import type { CliCommand } from '../command.js';
 import { boolFlag } from '../flags/types.js';
 import { createCliUi } from '../output/ui.js';
-import { parseArgumentsOrUsage } from './arguments.js';
+import { parseTemplateArguments } from './arguments.js';
 import { synopsisOf } from './catalog.js';
 import { readInput } from './read-input.js';
 
@@ -46,13 +46,9 @@ export const fixCommand: CliCommand = {
   help: HELP,
   async run(argv, io, { machineReadable }) {
     const ui = createCliUi({ io, machineReadable });
-    const parsed = parseArgumentsOrUsage(argv, FLAGS, HELP, ui);
+    const parsed = parseTemplateArguments(argv, FLAGS, HELP, ui);
     if (!parsed) return 1;
-    const [path, ...extra] = parsed.args;
-    if (path === undefined || extra.length > 0) {
-      ui.say(HELP);
-      return 1;
-    }
+    const path = parsed.template;
 
     let bytes: Uint8Array;
     try {

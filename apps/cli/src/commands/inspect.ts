@@ -1,7 +1,7 @@
 import { inspectTemplate } from '@kiln/template';
 import type { CliCommand } from '../command.js';
 import { createCliUi } from '../output/ui.js';
-import { parseArgumentsOrUsage } from './arguments.js';
+import { parseTemplateArguments } from './arguments.js';
 import { synopsisOf } from './catalog.js';
 import { loadTemplateForCommand } from './load-template.js';
 
@@ -22,15 +22,10 @@ export const inspectCommand: CliCommand = {
   help: HELP,
   async run(argv, io, { machineReadable }) {
     const ui = createCliUi({ io, machineReadable });
-    const parsed = parseArgumentsOrUsage(argv, {}, HELP, ui);
-    if (!parsed) return 1;
     // Packer 1.6.6 inspects a built-in one-builder template when no path is given; Kiln asks for one.
-    const [path, ...extra] = parsed.args;
-    if (path === undefined || extra.length > 0) {
-      ui.say(HELP);
-      return 1;
-    }
-    const template = await loadTemplateForCommand(path, io, ui);
+    const parsed = parseTemplateArguments(argv, {}, HELP, ui);
+    if (!parsed) return 1;
+    const template = await loadTemplateForCommand(parsed.template, io, ui);
     if (!template) return 1;
     inspectTemplate(template, { say: (text) => ui.say(text), machine: (type, ...data) => ui.machine(type, data) });
     return 0;

@@ -7,7 +7,7 @@ import type { Diagnostic } from '../output/diagnostics.js';
 import { kilnErrorFormatter, type ErrorFormat } from '../output/errors.js';
 import { createCliUi } from '../output/ui.js';
 import { createBundledPluginRegistry } from '../plugins.js';
-import { parseArgumentsOrUsage } from './arguments.js';
+import { parseTemplateArguments } from './arguments.js';
 import { synopsisOf } from './catalog.js';
 import { loadTemplateForCommand } from './load-template.js';
 import { checkTemplateAndVariables } from './template-stages.js';
@@ -50,15 +50,10 @@ export const validateCommand: CliCommand = {
   help: HELP,
   async run(argv, io, { machineReadable }) {
     const ui = createCliUi({ io, machineReadable });
-    const parsed = parseArgumentsOrUsage(argv, FLAGS, HELP, ui);
+    const parsed = parseTemplateArguments(argv, FLAGS, HELP, ui);
     if (!parsed) return 1;
-    const [path, ...extra] = parsed.args;
-    if (path === undefined || extra.length > 0) {
-      ui.say(HELP);
-      return 1;
-    }
     const { flags } = parsed;
-    const template = await loadTemplateForCommand(path, io, ui);
+    const template = await loadTemplateForCommand(parsed.template, io, ui);
     if (!template) return 1;
     let given: Record<string, string>;
     try {

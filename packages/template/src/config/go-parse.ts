@@ -1,6 +1,6 @@
+import { parseGoDurationStrict } from '@kiln/sdk';
 import { goQuote as quote } from '../gotemplate/index.js';
 import { parseGoFloat as parseFloat64, parseGoInteger } from '../gotemplate/strconv.js';
-import { parseGoDurationStrict } from '../read/go/duration.js';
 
 // Go's strconv.ParseBool/ParseInt/ParseFloat and time.ParseDuration with their error texts:
 // Packer's weak typing is these calls.

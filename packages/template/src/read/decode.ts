@@ -1,6 +1,6 @@
+import { parseGoDurationStrict } from '@kiln/sdk';
 import type { JsonEntry, JsonNode, JsonObjectNode } from '../json/ast.js';
 import type { KeyPathSegment } from '../json/value.js';
-import { parseGoDurationStrict } from './go/duration.js';
 import { formatGoFloatF, goKindName, goTypeName, goValueText } from './go/values.js';
 
 /*

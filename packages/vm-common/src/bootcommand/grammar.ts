@@ -1,5 +1,4 @@
-import { KilnError, formatGoDuration } from '@kiln/sdk';
-import { parseGoDurationStrict } from './duration.js';
+import { KilnError, formatGoDuration, parseGoDurationStrict } from '@kiln/sdk';
 import { SPECIAL_KEYS } from './keys.js';
 import type { KeyAction, SpecialKey } from './keys.js';
 
@@ -143,7 +142,7 @@ class BootCommandParser {
       this.fail(at, 'Duration', parsed.error);
       return { ms: 0, end };
     }
-    return { ms: parsed.ms, end };
+    return { ms: Number(parsed.nanoseconds) / 1e6, end };
   }
 
   /** Number <- "-"? Integer ("." Digit+)?; returns where it ends. */
