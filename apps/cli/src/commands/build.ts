@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { build, type BuildResult } from '@kiln/core';
-import { messageOf } from '@kiln/sdk';
 import type { CliCommand } from '../command.js';
 import { BuildLogDir } from '../build-output/log-dir.js';
 import { BuildRenderer } from '../build-output/renderer.js';
@@ -13,9 +12,7 @@ import { createCliUi } from '../output/ui.js';
 import { createBundledPluginRegistry } from '../plugins.js';
 import { parseTemplateArguments } from './arguments.js';
 import { synopsisOf } from './catalog.js';
-import { loadTemplateForCommand } from './load-template.js';
-import { checkTemplateAndVariables } from './template-stages.js';
-import { readVariableFlags } from './variables.js';
+import { checkTemplateAndVariables, readTemplateAndVariableFlags } from './template-stages.js';
 
 const HELP = `Usage: kiln build [options] TEMPLATE
 
@@ -68,17 +65,9 @@ export const buildCommand: CliCommand = {
     const parsed = parseTemplateArguments(argv, FLAGS, HELP, ui);
     if (!parsed) return 1;
     const { flags } = parsed;
-    const template = await loadTemplateForCommand(parsed.template, io, ui);
-    if (!template) return 1;
-
-    // The template stages as `validate` has them: var files, template checks, variables.
-    let given: Record<string, string>;
-    try {
-      given = await readVariableFlags(flags, io);
-    } catch (error) {
-      ui.error(messageOf(error));
-      return 1;
-    }
+    const read = await readTemplateAndVariableFlags(parsed.template, flags, io, ui);
+    if (!read) return 1;
+    const { template, given } = read;
     const formatError = kilnErrorFormatter(io.cwd);
     const variables = await checkTemplateAndVariables(template, given, io, ui, formatError);
     if (typeof variables === 'number') return variables;

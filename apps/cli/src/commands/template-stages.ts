@@ -1,10 +1,32 @@
+import { messageOf } from '@kiln/sdk';
 import { checkTemplate, goMultiErrorText } from '@kiln/template';
 import type { ResolvedVariables, Template } from '@kiln/template';
 import type { CliIO } from '../io.js';
 import { templateErrorDiagnostic, writeDiagnostics } from '../output/diagnostics.js';
 import type { ErrorFormat } from '../output/errors.js';
 import type { CliUi } from '../output/ui.js';
-import { resolveCommandVariables } from './variables.js';
+import { loadTemplateForCommand } from './load-template.js';
+import { readVariableFlags, resolveCommandVariables, type VariableFlags } from './variables.js';
+
+/**
+ * The first stages of `validate` and `build`, as Packer runs them: read the template, then the
+ * -var-file files (even for -syntax-only). Reports a failure on the UI and returns undefined.
+ */
+export async function readTemplateAndVariableFlags(
+  path: string,
+  flags: VariableFlags,
+  io: CliIO,
+  ui: CliUi,
+): Promise<{ template: Template; given: Record<string, string> } | undefined> {
+  const template = await loadTemplateForCommand(path, io, ui);
+  if (!template) return undefined;
+  try {
+    return { template, given: await readVariableFlags(flags, io) };
+  } catch (error) {
+    ui.error(messageOf(error));
+    return undefined;
+  }
+}
 
 /**
  * The stages `validate` and `build` share once the template is read, in Packer's order: the

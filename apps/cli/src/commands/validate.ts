@@ -9,9 +9,7 @@ import { createCliUi } from '../output/ui.js';
 import { createBundledPluginRegistry } from '../plugins.js';
 import { parseTemplateArguments } from './arguments.js';
 import { synopsisOf } from './catalog.js';
-import { loadTemplateForCommand } from './load-template.js';
-import { checkTemplateAndVariables } from './template-stages.js';
-import { readVariableFlags } from './variables.js';
+import { checkTemplateAndVariables, readTemplateAndVariableFlags } from './template-stages.js';
 
 const FLAGS = {
   'syntax-only': boolFlag(),
@@ -53,15 +51,9 @@ export const validateCommand: CliCommand = {
     const parsed = parseTemplateArguments(argv, FLAGS, HELP, ui);
     if (!parsed) return 1;
     const { flags } = parsed;
-    const template = await loadTemplateForCommand(parsed.template, io, ui);
-    if (!template) return 1;
-    let given: Record<string, string>;
-    try {
-      given = await readVariableFlags(flags, io);
-    } catch (error) {
-      ui.error((error as Error).message);
-      return 1;
-    }
+    const read = await readTemplateAndVariableFlags(parsed.template, flags, io, ui);
+    if (!read) return 1;
+    const { template, given } = read;
     if (flags['syntax-only']) {
       ui.say('Syntax-only check passed. Everything looks okay.');
       return 0;
