@@ -55,13 +55,9 @@ export const chefClientSchema: JsonSchema = {
 };
 
 export interface ChefClientPlan extends ChefCommonPlan {
-  readonly chefLicense: string;
-  readonly chefEnvironment: string;
-  readonly configTemplate: string;
   readonly clientKey: string;
   readonly elevatedUser: string;
   readonly elevatedPassword: string;
-  readonly encryptedDataBagSecretPath: string;
   readonly knifeCommand: string;
   readonly nodeName: string;
   readonly policyGroup: string;
@@ -107,13 +103,9 @@ export function planChefClient(config: ChefClientConfig): { plan?: ChefClientPla
   return {
     plan: {
       ...common.plan,
-      chefLicense: common.chefLicense,
-      chefEnvironment: config.chef_environment ?? '',
-      configTemplate: config.config_template ?? '',
       clientKey: config.client_key ?? '',
       elevatedUser: config.elevated_user ?? '',
       elevatedPassword: config.elevated_password ?? '',
-      encryptedDataBagSecretPath: config.encrypted_data_bag_secret_path ?? '',
       knifeCommand: config.knife_command || CLIENT_DEFAULTS[common.plan.guestOsType].knifeCommand,
       nodeName: config.node_name ?? '',
       policyGroup: config.policy_group ?? '',

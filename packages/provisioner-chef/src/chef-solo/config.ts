@@ -26,14 +26,10 @@ export const chefSoloSchema: JsonSchema = {
 };
 
 export interface ChefSoloPlan extends ChefCommonPlan {
-  readonly chefLicense: string;
-  readonly chefEnvironment: string;
-  readonly configTemplate: string;
   readonly cookbookPaths: readonly string[];
   readonly remoteCookbookPaths: readonly string[];
   readonly rolesPath: string;
   readonly dataBagsPath: string;
-  readonly encryptedDataBagSecretPath: string;
   readonly environmentsPath: string;
 }
 
@@ -66,14 +62,10 @@ export function planChefSolo(config: ChefSoloConfig): { plan?: ChefSoloPlan; err
   return {
     plan: {
       ...common.plan,
-      chefLicense: common.chefLicense,
-      chefEnvironment: config.chef_environment ?? '',
-      configTemplate: config.config_template ?? '',
       cookbookPaths: config.cookbook_paths ?? [],
       remoteCookbookPaths: config.remote_cookbook_paths ?? [],
       rolesPath: config.roles_path ?? '',
       dataBagsPath: config.data_bags_path ?? '',
-      encryptedDataBagSecretPath: config.encrypted_data_bag_secret_path ?? '',
       environmentsPath: config.environments_path ?? '',
     },
     errors: [],

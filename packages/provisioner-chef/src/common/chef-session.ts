@@ -17,6 +17,10 @@ export interface ChefCommonPlan {
   readonly stagingDir: string;
   readonly json: Readonly<Record<string, unknown>>;
   readonly runList: readonly string[];
+  readonly chefLicense: string;
+  readonly chefEnvironment: string;
+  readonly configTemplate: string;
+  readonly encryptedDataBagSecretPath: string;
 }
 
 /**

@@ -30,7 +30,7 @@ export interface GuestDefaults {
 export function planCommon(
   config: ChefCommonConfig,
   defaultsFor: (type: GuestOsType) => GuestDefaults,
-): { plan: ChefCommonPlan; chefLicense: string } | { error: string } {
+): { plan: ChefCommonPlan } | { error: string } {
   const { type, error } = parseGuestOsType(config.guest_os_type);
   if (!type) return { error: error ?? 'Invalid guest_os_type' };
   const defaults = defaultsFor(type);
@@ -50,7 +50,10 @@ export function planCommon(
       stagingDir: config.staging_directory || defaults.stagingDir,
       json: config.json ?? {},
       runList: config.run_list ?? [],
+      chefLicense: config.chef_license || (acceptsLicense ? 'accept-silent' : ''),
+      chefEnvironment: config.chef_environment ?? '',
+      configTemplate: config.config_template ?? '',
+      encryptedDataBagSecretPath: config.encrypted_data_bag_secret_path ?? '',
     },
-    chefLicense: config.chef_license || (acceptsLicense ? 'accept-silent' : ''),
   };
 }
