@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AmazonEbsConfig } from '../src/config.js';
 import { KIND } from '../src/resources.js';
 import { FakeEc2, awsError, sourceImage } from './support/fake-ec2.js';
-import { runBuilder, type RunOptions } from './support/harness.js';
+import { AMAZON_EBS_STEPS, runBuilder, type RunOptions } from './support/harness.js';
 
 const config = (overrides: Partial<AmazonEbsConfig> = {}): AmazonEbsConfig => ({
   region: 'us-east-1',
@@ -24,27 +24,7 @@ describe('amazon-ebs over a fake EC2', () => {
     const fake = new FakeEc2([sourceImage()]);
     const run = await runBuilder(config({ ami_regions: ['us-west-2'], tags: { Base: '{{ .SourceAMIName }}' } }), withFake(fake));
     expect(run.error).toBeUndefined();
-    expect(run.steps.filter((e) => e.phase === 'run' && e.status === 'started').map((e) => e.step)).toEqual([
-      'StepPreValidate',
-      'StepSourceAMIInfo',
-      'StepNetworkInfo',
-      'StepKeyPair',
-      'StepSecurityGroup',
-      'StepIamInstanceProfile',
-      'StepCleanupVolumes',
-      'StepRunSourceInstance',
-      'StepGetPassword',
-      'StepConnect',
-      'StepProvision',
-      'StepCleanupTempKeys',
-      'StepStopEBSBackedInstance',
-      'StepModifyEBSBackedInstance',
-      'StepDeregisterAMI',
-      'StepCreateAMI',
-      'StepAMIRegionCopy',
-      'StepModifyAMIAttributes',
-      'StepCreateTags',
-    ]);
+    expect(run.steps.filter((e) => e.phase === 'run' && e.status === 'started').map((e) => e.step)).toEqual(AMAZON_EBS_STEPS);
     const [east, west] = run.artifact!.id.split(',');
     expect(run.artifact!.id).toMatch(/^us-east-1:ami-\w+,us-west-2:ami-\w+$/);
     expect(fake.leftovers().sort()).toEqual(

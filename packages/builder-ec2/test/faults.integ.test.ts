@@ -12,7 +12,7 @@ import type { AmazonEbsConfig } from '../src/config.js';
 import { ec2LedgerCleaner } from '../src/ledger-cleaner.js';
 import { SOURCE_AMI, TEST_AMIS } from './support/amis.js';
 import { faultyClients, type CreateCall } from './support/faults.js';
-import { motoConfig, runBuilder } from './support/harness.js';
+import { AMAZON_EBS_STEPS, motoConfig, runBuilder } from './support/harness.js';
 import { EMPTY_INVENTORY, TEST_CREDENTIALS, added, inventory, type Inventory } from './support/inventory.js';
 
 /**
@@ -83,30 +83,9 @@ describe('a create call fails after EC2 carried it out', () => {
   );
 });
 
-const STEPS = [
-  'StepPreValidate',
-  'StepSourceAMIInfo',
-  'StepNetworkInfo',
-  'StepKeyPair',
-  'StepSecurityGroup',
-  'StepIamInstanceProfile',
-  'StepCleanupVolumes',
-  'StepRunSourceInstance',
-  'StepGetPassword',
-  'StepConnect',
-  'StepProvision',
-  'StepCleanupTempKeys',
-  'StepStopEBSBackedInstance',
-  'StepModifyEBSBackedInstance',
-  'StepDeregisterAMI',
-  'StepCreateAMI',
-  'StepAMIRegionCopy',
-  'StepModifyAMIAttributes',
-  'StepCreateTags',
-];
 
 describe('interrupted (SIGINT) at each step', () => {
-  it.each(STEPS)('%s', async (step) => {
+  it.each(AMAZON_EBS_STEPS)('%s', async (step) => {
     const controller = new AbortController();
     const run = await runBuilder(onDemand(), {
       signal: controller.signal,

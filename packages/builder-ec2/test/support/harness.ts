@@ -91,3 +91,26 @@ export async function runBuilder(config: AmazonEbsConfig, options: RunOptions = 
     return { error: error as Error, lines: ui.lines, ledger, steps };
   }
 }
+
+/** Packer's amazon-ebs step sequence, in order: what a full build runs and what the fault tests interrupt. */
+export const AMAZON_EBS_STEPS = [
+  'StepPreValidate',
+  'StepSourceAMIInfo',
+  'StepNetworkInfo',
+  'StepKeyPair',
+  'StepSecurityGroup',
+  'StepIamInstanceProfile',
+  'StepCleanupVolumes',
+  'StepRunSourceInstance',
+  'StepGetPassword',
+  'StepConnect',
+  'StepProvision',
+  'StepCleanupTempKeys',
+  'StepStopEBSBackedInstance',
+  'StepModifyEBSBackedInstance',
+  'StepDeregisterAMI',
+  'StepCreateAMI',
+  'StepAMIRegionCopy',
+  'StepModifyAMIAttributes',
+  'StepCreateTags',
+];
