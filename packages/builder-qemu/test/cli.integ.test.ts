@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { descendantsOf, ensureTinyVm, isAlive, type TinyVm } from '@kiln/testbed';
 import { tsChildArgs } from '@kiln/testbed/ts-child';
+import { tinyVmConfig } from './tinyvm-config.js';
 
 const KILN = fileURLToPath(new URL('./kiln-cli.ts', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../../examples/qemu/tinyvm.json', import.meta.url));
@@ -47,23 +48,7 @@ describe('kiln build of qemu templates (real QEMU)', { timeout: 300_000 }, () =>
       template,
       JSON.stringify({
         builders: [
-          {
-            type: 'qemu',
-            vm_name: 'tinyvm.qcow2',
-            output_directory: outputDir,
-            disk_image: true,
-            iso_url: vm.disk,
-            iso_checksum: 'none',
-            skip_resize_disk: true,
-            accelerator: 'tcg',
-            headless: true,
-            memory: 256,
-            boot_wait: '1s',
-            qemuargs: vm.qemuArgs(),
-            ssh_username: vm.username,
-            ssh_private_key_file: vm.privateKeyPath,
-            shutdown_command: 'poweroff',
-          },
+          { type: 'qemu', ...tinyVmConfig(vm, outputDir) },
         ],
         provisioners: [{ type: 'shell', inline: ['echo provisioning-started', 'sleep 300'] }],
       }),

@@ -10,6 +10,7 @@ import { ensureTinyVm, type TinyVm } from '@kiln/testbed';
 import { spawnQemuDriver, type QemuDriver } from '../src/driver.js';
 import type { QemuConfig } from '../src/config.js';
 import { buildContext, preparedBuilder, remote } from './helpers.js';
+import { tinyVmConfig } from './tinyvm-config.js';
 
 const run = promisify(execFile);
 
@@ -39,21 +40,8 @@ describe('qemu builder with the tiny guest (real QEMU)', { timeout: 240_000 }, (
   });
 
   const baseConfig = (outputDir: string): QemuConfig => ({
-    vm_name: 'tinyvm.qcow2',
-    output_directory: outputDir,
-    disk_image: true,
-    iso_url: vm.disk,
-    iso_checksum: 'none',
-    skip_resize_disk: true,
-    accelerator: 'tcg',
-    headless: true,
-    memory: 256,
-    boot_wait: '1s',
-    qemuargs: vm.qemuArgs(),
-    ssh_username: vm.username,
-    ssh_private_key_file: vm.privateKeyPath,
+    ...tinyVmConfig(vm, outputDir),
     ssh_timeout: '5m',
-    shutdown_command: 'poweroff',
     shutdown_timeout: '2m',
   });
 
