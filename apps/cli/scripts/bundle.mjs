@@ -4,10 +4,22 @@
 // hundreds of small files. Packages with native parts or large SDKs stay external and load
 // from node_modules only when a template names a plugin that needs them.
 import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { build } from 'esbuild';
+import { compileValidators } from './compile-validators.mjs';
 
 // Chunk names carry content hashes: clear out the previous build's, or they pile up.
 rmSync('dist/bundle', { recursive: true, force: true });
+
+await compileValidators('dist/validators');
+
+/** Puts the generated validator loader in place of src/precompiled-validators.ts's empty one. */
+const precompiledValidators = {
+  name: 'precompiled-validators',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /\/precompiled-validators\.js$/ }, () => ({ path: resolve('dist/validators/index.js') }));
+  },
+};
 
 await build({
   entryPoints: ['dist/main.js'],
@@ -22,4 +34,5 @@ await build({
   legalComments: 'none',
   external: ['ssh2', 'cpu-features', '@aws-sdk/*', 'esbuild'],
   logLevel: 'warning',
+  plugins: [precompiledValidators],
 });

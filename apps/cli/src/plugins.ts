@@ -1,5 +1,7 @@
 import { createPluginRegistry } from '@kiln/sdk';
 import type { PluginDefinition, PluginKind, PluginLoader, PluginRegistry } from '@kiln/sdk';
+import { usePrecompiledValidator } from '@kiln/template';
+import { loadPrecompiledValidator } from './precompiled-validators.js';
 
 /** A plugin's own config type is erased here: the registry hands plugins to core untyped. */
 const erase = <C, I>(plugin: PluginDefinition<C, I>): PluginDefinition => plugin as unknown as PluginDefinition;
@@ -31,8 +33,26 @@ export const BUNDLED_PLUGIN_LOADERS: Readonly<Record<PluginKind, Readonly<Record
   },
 };
 
+/** Loads the plugin and, in the bundle, the validator compiled ahead of time for its schema. */
+function withPrecompiledValidator(kind: PluginKind, type: string, load: PluginLoader): PluginLoader {
+  return async () => {
+    const [plugin, validate] = await Promise.all([load(), loadPrecompiledValidator(kind, type)]);
+    if (validate) usePrecompiledValidator(plugin.schema, validate);
+    return plugin;
+  };
+}
+
 export function createBundledPluginRegistry(): PluginRegistry {
-  return createPluginRegistry(BUNDLED_PLUGIN_LOADERS);
+  const kinds = Object.keys(BUNDLED_PLUGIN_LOADERS) as PluginKind[];
+  const loaders = Object.fromEntries(
+    kinds.map((kind) => [
+      kind,
+      Object.fromEntries(
+        Object.entries(BUNDLED_PLUGIN_LOADERS[kind]).map(([type, load]) => [type, withPrecompiledValidator(kind, type, load)]),
+      ),
+    ]),
+  ) as Record<PluginKind, Record<string, PluginLoader>>;
+  return createPluginRegistry(loaders);
 }
 
 /** Every bundled plugin, loaded: for `kiln schema` and the generated docs. */

@@ -211,7 +211,7 @@ function sendCertificateAuth(protocol: Ssh2Protocol, username: string, key: Cert
     const packet = protocol._packetRW.write.alloc(payload.length);
     payload.copy(packet, protocol._packetRW.write.allocStart);
     protocol._authsQueue.push('publickey');
-    ssh2ProtocolUtils.sendPacket(protocol, protocol._packetRW.write.finalize(packet));
+    ssh2ProtocolUtils().sendPacket(protocol, protocol._packetRW.write.finalize(packet));
   };
   if (!sign) {
     send(request(false));
@@ -219,7 +219,7 @@ function sendCertificateAuth(protocol: Ssh2Protocol, username: string, key: Cert
   }
   const signed = request(true);
   sign(Buffer.concat([sshString(protocol._kex.sessionID), signed]), (raw) => {
-    const signature = ssh2ProtocolUtils.convertSignature(raw, algorithms.keyType);
+    const signature = ssh2ProtocolUtils().convertSignature(raw, algorithms.keyType);
     if (signature === false) throw new Error('Error while converting handshake signature');
     send(Buffer.concat([signed, sshString(Buffer.concat([sshString(algorithms.signature), sshString(signature)]))]));
   });

@@ -1,8 +1,8 @@
 import type { Duplex } from 'node:stream';
-import { Client, type Algorithms } from 'ssh2';
+import type { Algorithms, Client } from 'ssh2';
 import { AuthTracker, type AuthMethod } from './auth.js';
 import { enableCertificateAuth } from './certificate.js';
-import { ssh2Constants } from './ssh2-internals.js';
+import { ssh2, ssh2Constants } from './ssh2-internals.js';
 
 export interface HandshakeOptions {
   readonly sock: Duplex;
@@ -42,10 +42,10 @@ function supported(requested: readonly string[] | undefined, known: readonly str
 /** Runs the SSH handshake and authentication over an open socket; resolves once authenticated. */
 export function sshHandshake(options: HandshakeOptions): Promise<{ client: Client; tracker: AuthTracker }> {
   const tracker = new AuthTracker(options.username, options.methods);
-  const client = new Client();
+  const client: Client = new (ssh2().Client)();
   const algorithms: Algorithms = {};
-  const cipher = supported(options.ciphers, ssh2Constants.SUPPORTED_CIPHER);
-  const kex = supported(options.keyExchangeAlgorithms, ssh2Constants.SUPPORTED_KEX);
+  const cipher = supported(options.ciphers, ssh2Constants().SUPPORTED_CIPHER);
+  const kex = supported(options.keyExchangeAlgorithms, ssh2Constants().SUPPORTED_KEX);
   if (cipher) algorithms.cipher = cipher as Algorithms['cipher'];
   if (kex) algorithms.kex = kex as Algorithms['kex'];
   return new Promise((resolve, reject) => {

@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { formatSystemError } from '@kiln/sdk';
-import ssh2, { type ParsedKey } from 'ssh2';
-
-// ssh2 is CommonJS and Node's ESM loader sees only some of its named exports (not `utils`).
-const { utils } = ssh2;
+import type { ParsedKey } from 'ssh2';
+import { ssh2 } from './ssh2-internals.js';
 
 /**
  * Packer's ExpandUser: a leading `~` is the current user's home directory, `~name` that user's
@@ -69,7 +67,7 @@ export function parsePrivateKey(data: Buffer | string, source: string): LoadedKe
         'not supported. Please decrypt the key prior to use.',
     );
   }
-  const parsed = utils.parseKey(data);
+  const parsed = ssh2().utils.parseKey(data);
   const key = Array.isArray(parsed) ? (parsed[0] as ParsedKey | Error | undefined) : parsed;
   if (key === undefined || key instanceof Error) {
     const reason = key instanceof Error ? key.message : 'no key found';

@@ -1,7 +1,10 @@
-// The few parts of ssh2 that its public API does not expose: the algorithm lists it supports and
-// the protocol helpers certificate authentication needs. ssh2 has no "exports" map, so these paths
-// are reachable; the version is pinned exactly in package.json for that reason.
+// ssh2, required on first use, and the few parts of it that its public API does not expose: the
+// algorithm lists it supports and the protocol helpers certificate authentication needs. ssh2 has
+// no "exports" map, so these paths are reachable; the version is pinned exactly in package.json
+// for that reason. Required lazily because loading ssh2 costs a short command (a `file` build,
+// `kiln validate`) a good part of its start-up, and only a connection needs it.
 import { createRequire } from 'node:module';
+import type * as Ssh2 from 'ssh2';
 
 const require = createRequire(import.meta.url);
 
@@ -25,5 +28,6 @@ interface Ssh2ProtocolUtils {
   convertSignature(signature: Buffer, keyType: string): Buffer | false;
 }
 
-export const ssh2Constants = require('ssh2/lib/protocol/constants.js') as Ssh2Constants;
-export const ssh2ProtocolUtils = require('ssh2/lib/protocol/utils.js') as Ssh2ProtocolUtils;
+export const ssh2 = (): typeof Ssh2 => require('ssh2') as typeof Ssh2;
+export const ssh2Constants = (): Ssh2Constants => require('ssh2/lib/protocol/constants.js') as Ssh2Constants;
+export const ssh2ProtocolUtils = (): Ssh2ProtocolUtils => require('ssh2/lib/protocol/utils.js') as Ssh2ProtocolUtils;

@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KilnError, isKilnError, recordingUi } from '@kiln/sdk';
 import { ChefClientProvisioner, chefClientSchema, planChefClient, type ChefClientConfig } from '../src/index.js';
-import { decodeConfig, fakeCommunicator, prepareErrors, provisionContext, templateContext, type FakeEvent } from './support.js';
+import { decodeConfig, fakeCommunicator, loadValidators, prepareErrors, provisionContext, templateContext, type FakeEvent } from './support.js';
 
 const local = mkdtempSync(join(tmpdir(), 'kiln-chef-client-unit-'));
 writeFileSync(join(local, 'validation.pem'), 'KEY');
@@ -22,6 +22,8 @@ async function provision(config: ChefClientConfig, options: Parameters<typeof fa
     .map((event) => event.command);
   return { communicator, ui, error, commands };
 }
+
+beforeAll(() => loadValidators(chefClientSchema));
 
 describe('chef-client prepare', () => {
   // Messages as `packer validate` 1.6.6 prints them for the same config.

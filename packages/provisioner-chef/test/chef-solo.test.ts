@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isKilnError, recordingUi } from '@kiln/sdk';
 import { ChefSoloProvisioner, chefSoloSchema, planChefSolo, type ChefSoloConfig } from '../src/index.js';
-import { decodeConfig, fakeCommunicator, prepareErrors, provisionContext, templateContext, type FakeEvent } from './support.js';
+import { decodeConfig, fakeCommunicator, loadValidators, prepareErrors, provisionContext, templateContext, type FakeEvent } from './support.js';
 
 const local = mkdtempSync(join(tmpdir(), 'kiln-chef-solo-unit-'));
 mkdirSync(join(local, 'cookbooks'));
@@ -24,6 +24,8 @@ async function provision(config: ChefSoloConfig, options: Parameters<typeof fake
 
 const commandsOf = (events: readonly FakeEvent[]) =>
   events.filter((event) => event.kind === 'exec').map((event) => (event as { command: string }).command);
+
+beforeAll(() => loadValidators(chefSoloSchema));
 
 describe('chef-solo prepare', () => {
   // Messages as `packer validate` 1.6.6 prints them for the same config.

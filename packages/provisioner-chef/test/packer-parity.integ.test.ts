@@ -8,7 +8,7 @@ import { installChefStandin, startSshd, type ChefStandin, type Sshd } from '@kil
 import { chefClientSchema, chefSoloSchema, ChefClientProvisioner, ChefSoloProvisioner } from '../src/index.js';
 import { CHEF_CASES, stagingDirOf, type ChefCase } from './cases.js';
 import { cleanMachine, FIXTURES, kilnBuild, prepareMachine, readRecording, recordingOf, type Recording } from './reference.js';
-import { decodeConfig, provisionContext, templateContext } from './support.js';
+import { decodeConfig, loadValidators, provisionContext, templateContext } from './support.js';
 
 /**
  * Side by side with Packer 1.6.6: each case of cases.ts runs through Kiln's provisioner over the
@@ -51,6 +51,7 @@ describe('chef provisioners match Packer 1.6.6', () => {
   const cwd = process.cwd();
 
   beforeAll(async () => {
+    await loadValidators(chefSoloSchema, chefClientSchema);
     standin = await installChefStandin();
     sshd = await startSshd({ config: standin.sshdConfig });
     communicator = await connectSsh({

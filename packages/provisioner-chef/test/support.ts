@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Communicator, PrepareContext, ProvisionContext, RemoteCommand, Ui } from '@kiln/sdk';
 import { KilnErrors, recordingUi } from '@kiln/sdk';
-import { decodePluginConfig, interpolate, parseJson, type JsonObjectNode } from '@kiln/template';
+import { decodePluginConfig, interpolate, loadValidator, parseJson, type JsonObjectNode } from '@kiln/template';
 import type { JsonSchema } from '@kiln/sdk';
 
 /** One thing the fake communicator was asked to do, in order. */
@@ -58,6 +58,11 @@ export function templateContext(userVariables: Readonly<Record<string, string>> 
         buildData: data ?? {},
       }),
   };
+}
+
+/** Gets each schema's validator ready, as core does once it has loaded a plugin. */
+export async function loadValidators(...schemas: JsonSchema[]): Promise<void> {
+  await Promise.all(schemas.map(loadValidator));
 }
 
 /**

@@ -6,7 +6,6 @@ import { templateErrorDiagnostic, writeDiagnostics } from '../output/diagnostics
 import type { Diagnostic } from '../output/diagnostics.js';
 import { kilnErrorFormatter, type ErrorFormat } from '../output/errors.js';
 import { createCliUi } from '../output/ui.js';
-import { createBundledPluginRegistry } from '../plugins.js';
 import { parseTemplateArguments } from './arguments.js';
 import { synopsisOf } from './catalog.js';
 import { checkTemplateAndVariables, readTemplateAndVariableFlags } from './template-stages.js';
@@ -64,9 +63,9 @@ export const validateCommand: CliCommand = {
     if (typeof variables === 'number') return variables;
 
     try {
-      // Loaded here, not at the top: `validate -syntax-only` never needs the build engine, and
-      // start-up is most of its time.
-      const { prepareBuilds } = await import('@kiln/core');
+      // Loaded here, not at the top: `validate -syntax-only` never needs the build engine or the
+      // plugins, and start-up is most of its time.
+      const [{ prepareBuilds }, { createBundledPluginRegistry }] = await Promise.all([import('@kiln/core'), import('../plugins.js')]);
       const prepared = await prepareBuilds(template, {
         registry: createBundledPluginRegistry(),
         variables,

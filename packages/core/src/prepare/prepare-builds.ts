@@ -15,6 +15,7 @@ import {
 import {
   decodePluginConfig,
   findJsonNode,
+  loadValidator,
   planBuilds,
   BuildPlanError,
   type JsonObjectNode,
@@ -160,7 +161,10 @@ class BuildPreparer {
     const unknown: KilnError[] = [];
     const load = async (kind: PluginKind, type: string, keyPath: string, at: JsonObjectNode): Promise<Loaded | undefined> => {
       const definition = registry.has(kind, type) ? await registry.load(kind, type) : undefined;
-      if (definition) return { kind, type, definition };
+      if (definition) {
+        await loadValidator(definition.schema);
+        return { kind, type, definition };
+      }
       const label = KIND_LABEL[kind];
       unknown.push(
         new KilnError('PLUGIN_UNKNOWN', `error initializing ${label} '${type}': Unknown ${label} ${type}`, {

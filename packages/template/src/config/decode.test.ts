@@ -1,10 +1,10 @@
 import { KilnError, type JsonSchema, type SourcePosition } from '@kiln/sdk';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObjectNode } from '../json/ast.js';
 import { GoTemplateError } from '../gotemplate/index.js';
 import { parseJson } from '../json/index.js';
 import { decodePluginConfig, type DecodeOptions } from './decode.js';
-import { validatorFor } from './validator.js';
+import { loadValidator, usePrecompiledValidator, validatorFor } from './validator.js';
 
 // A slice of Packer's communicator and amazon-ebs options: enough for every weak-typing rule.
 const schema: JsonSchema = {
@@ -65,6 +65,9 @@ function render(text: string, position: SourcePosition): string {
   }
   return text.replace(/\{\{\s*user `(\w+)`\s*\}\}/g, (_, name: string) => variables[name] ?? '');
 }
+
+const strict: JsonSchema = { ...schema, required: ['ssh_username'] };
+beforeAll(() => Promise.all([loadValidator(schema), loadValidator(strict)]));
 
 function decode(text: string, extra: Partial<DecodeOptions> = {}) {
   return decodePluginConfig<Record<string, unknown>>(configNode(text), schema, { file: FILE, keyPath: 'builders[0]', render, ...extra });
@@ -270,7 +273,6 @@ describe('decodePluginConfig schema validation', () => {
   });
 
   it('names a missing required key, points at its object and hints with its description', () => {
-    const strict: JsonSchema = { ...schema, required: ['ssh_username'] };
     const { errors } = decodePluginConfig(configNode('{\n  "ssh_host": "h"\n}'), strict, { file: FILE, keyPath: 'builders[1]', render });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({
@@ -287,19 +289,32 @@ describe('decodePluginConfig schema validation', () => {
   });
 
   it('does not call a key missing when its value failed weak typing', () => {
-    const strict: JsonSchema = { ...schema, required: ['ssh_username'] };
     const { errors } = decodePluginConfig(configNode('{"ssh_username": ["root"]}'), strict, { file: FILE, keyPath: 'builders[0]', render });
     expect(errors.map((error) => error.message)).toEqual([
       `'ssh_username' expected type 'string', got unconvertible type '[]interface {}', value: '[root]'`,
     ]);
   });
 
-  it('compiles one validator per schema', () => {
-    expect(validatorFor(schema)).toBe(validatorFor(schema));
+  it('compiles one validator per schema', async () => {
+    const before = validatorFor(schema);
+    await loadValidator(schema);
+    expect(validatorFor(schema)).toBe(before);
   });
 
-  it('fails loudly on a schema with a typo, which is a plugin bug', () => {
+  it('uses a validator compiled ahead of time instead of compiling the schema', async () => {
+    const own: JsonSchema = { type: 'object' };
+    const precompiled = Object.assign(() => false, { errors: [] });
+    usePrecompiledValidator(own, precompiled as never);
+    await loadValidator(own);
+    expect(validatorFor(own)).toBe(precompiled);
+  });
+
+  it('refuses to decode against a schema whose validator was not loaded', () => {
+    expect(() => decodePluginConfig(configNode('{}'), { type: 'object' }, { file: FILE, keyPath: 'x', render })).toThrow(/await loadValidator/);
+  });
+
+  it('fails loudly on a schema with a typo, which is a plugin bug', async () => {
     const broken = { type: 'object', propertes: {} } as unknown as JsonSchema;
-    expect(() => decodePluginConfig(configNode('{}'), broken, { file: FILE, keyPath: 'x', render })).toThrow(/plugin schema does not compile/);
+    await expect(loadValidator(broken)).rejects.toThrow(/plugin schema does not compile/);
   });
 });

@@ -1,42 +1,29 @@
 import { KilnError, type JsonSchema } from '@kiln/sdk';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 
-/** The x-kiln-* keywords: annotations for ajv; the decoder and the docs act on them. */
-const KILN_KEYWORDS = ['x-kiln-duration', 'x-kiln-late-render', 'x-kiln-secret', 'x-kiln-fixable'] as const;
+const validators = new WeakMap<JsonSchema, ValidateFunction>();
 
-let ajv: Ajv2020 | undefined;
-
-function sharedAjv(): Ajv2020 {
-  if (!ajv) {
-    ajv = new Ajv2020({
-      allErrors: true,
-      verbose: true,
-      // Typos in a plugin's schema are bugs worth failing on; stylistic checks are not.
-      strictSchema: true,
-      strictNumbers: true,
-      strictTypes: false,
-      strictTuples: false,
-      strictRequired: false,
-      // `format` documents a value (uri, ...); Packer never checked formats.
-      validateFormats: false,
-    });
-    for (const keyword of KILN_KEYWORDS) ajv.addKeyword({ keyword });
-  }
-  return ajv;
+/**
+ * Hands over a validator compiled ahead of time for `schema` (the kiln bundle ships one per
+ * plugin): compiling the amazon-ebs schema at run time costs more than a whole build on a fast
+ * EC2 endpoint.
+ */
+export function usePrecompiledValidator(schema: JsonSchema, validate: ValidateFunction): void {
+  validators.set(schema, validate);
 }
 
-const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+/** ajv itself, imported on demand: a precompiled validator needs none of it. */
+export const loadSchemaCompiler = () => import('./compile-schema.js');
 
-/** One compiled validator per schema object, compiled on first use. */
+/** Makes `schema`'s validator ready for decodePluginConfig: the precompiled one, or compiled now. */
+export async function loadValidator(schema: JsonSchema): Promise<void> {
+  if (validators.has(schema)) return;
+  const { compileSchema } = await loadSchemaCompiler();
+  if (!validators.has(schema)) validators.set(schema, compileSchema(schema));
+}
+
 export function validatorFor(schema: JsonSchema): ValidateFunction {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    try {
-      validate = sharedAjv().compile(schema as Record<string, unknown>);
-    } catch (error) {
-      throw new KilnError('INTERNAL', `plugin schema does not compile: ${(error as Error).message}`, { cause: error });
-    }
-    compiled.set(schema, validate);
-  }
+  const validate = validators.get(schema);
+  if (!validate) throw new KilnError('INTERNAL', 'no validator for this plugin schema: await loadValidator(schema) before decoding');
   return validate;
 }
