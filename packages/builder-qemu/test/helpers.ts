@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { recordingUi, type BuildContext, type Communicator, type GeneratedData, type PrepareContext } from '@kiln/sdk';
 import { QemuBuilder, type QemuBuilderOptions } from '../src/builder.js';
 import type { QemuConfig } from '../src/config.js';
@@ -57,4 +60,25 @@ export async function remote(communicator: Communicator | undefined, command: st
   const result = await communicator.exec({ command, onStdout: (line) => void (stdout += `${line}\n`) });
   if (result.exitStatus !== 0) throw new Error(`${command} exited ${result.exitStatus}`);
   return stdout;
+}
+
+/** An ext4 disk image opened the way a user without root would: converted to raw once, files read with debugfs. */
+export interface DiskImageReader {
+  /** The file's bytes, or undefined when the image has no such file. */
+  read(path: string): Promise<Buffer | undefined>;
+  close(): Promise<void>;
+}
+
+export async function openDiskImage(image: string, format = 'qcow2'): Promise<DiskImageReader> {
+  const run = promisify(execFile);
+  const raw = `${image}.raw`;
+  await run('qemu-img', ['convert', '-f', format, '-O', 'raw', image, raw]);
+  return {
+    read: async (path) => {
+      // debugfs exits 0 for a missing file and says so on stderr.
+      const { stdout, stderr } = await run('debugfs', ['-R', `cat ${path}`, raw], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+      return stderr.toString().includes('File not found') ? undefined : stdout;
+    },
+    close: () => rm(raw, { force: true }),
+  };
 }

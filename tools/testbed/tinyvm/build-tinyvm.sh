@@ -7,6 +7,8 @@
 # keys: with ed25519 alone dropbear 2022 negotiates ssh-rsa with Go clients such as Packer's and
 # aborts), scp and sftp-server, root login by password or key, and a probe on tty1 that appends
 # every typed line to /var/log/typed.txt (a boot_command typed over VNC can be read back).
+# `load-cdrom` loads the IDE CD-ROM and iso9660 drivers kept in /lib/modules/cdrom (not at boot:
+# most builds attach no CD), after which QEMU's default CD drive is /dev/sr0.
 # Static 10.0.2.15/24 on eth0 with no default route: the guest cannot reach out.
 #
 # OUTDIR gets: vmlinuz initrd.img base.qcow2 cmdline id_ed25519{,.pub} host_keys.pub tinyvm.env
@@ -48,7 +50,8 @@ for p in $packages; do
     m='./lib/modules/*/kernel'
     dpkg-deb --fsys-tarfile "$(deb_of "$p")" | tar -x -C "$unpacked/$p" --wildcards './boot/vmlinuz-*' \
       './lib/modules/*/modules.builtin' "$m/drivers/virtio/*" "$m/drivers/block/*" "$m/drivers/net/*" \
-      "$m/net/core/*" "$m/lib/*" 2>/dev/null || true
+      "$m/net/core/*" "$m/lib/*" "$m/drivers/ata/libata.ko" "$m/drivers/ata/ata_piix.ko" "$m/drivers/scsi/scsi_mod.ko" \
+      "$m/drivers/scsi/scsi_common.ko" "$m/drivers/scsi/sr_mod.ko" "$m/drivers/cdrom/*" "$m/fs/isofs/*" 2>/dev/null || true
   else
     dpkg-deb -x "$(deb_of "$p")" "$unpacked/$p"
   fi
@@ -167,6 +170,20 @@ while IFS= read -r line; do
 done
 EOF
 chmod 755 "$root"/etc/init.d/*
+
+seen=(); order=()
+for m in ata_piix sr_mod isofs; do add_module "$m"; done
+mkdir -p "$root/lib/modules/cdrom"
+for f in "${order[@]}"; do cp "$f" "$root/lib/modules/cdrom/"; basename "$f"; done > "$root/lib/modules/cdrom/order"
+cat > "$root/usr/sbin/load-cdrom" <<'EOF'
+#!/bin/sh
+# Loads the CD drivers (once) and waits up to 30 s for the first CD drive to appear.
+cd /lib/modules/cdrom || exit 1
+for m in $(cat order); do grep -q "^${m%.ko} " /proc/modules || insmod "$m" || exit 1; done
+n=0; while [ ! -b /dev/sr0 ] && [ $n -lt 300 ]; do usleep 100000; n=$((n+1)); done
+[ -b /dev/sr0 ] || { echo "load-cdrom: no /dev/sr0" >&2; exit 1; }
+EOF
+chmod 755 "$root/usr/sbin/load-cdrom"
 
 keys=$cache/keys
 mkdir -p "$keys"
