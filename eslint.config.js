@@ -32,8 +32,9 @@ export default tseslint.config(
           allow: [],
           depConstraints: floors,
           // `validate` loads the build engine only past -syntax-only (start-up time), while `build`
-          // imports it directly: both are right, so the mix is allowed for core.
-          checkDynamicDependenciesExceptions: ['@kiln/core'],
+          // imports it directly: both are right, so the mix is allowed for core. Likewise a
+          // builder takes the WinRM options' schema statically and the WinRM client only to connect.
+          checkDynamicDependenciesExceptions: ['@kiln/core', '@kiln/communicator-winrm'],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

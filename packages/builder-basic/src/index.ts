@@ -9,6 +9,6 @@ export type { FileConfig } from './file/config.js';
 export { FILE_BUILDER_ID, fileArtifact } from './file/artifact.js';
 export { communicatorProperties } from './communicator/config.js';
 export type { CommunicatorConfig } from './communicator/config.js';
-export { connectNoneOnly, connectionData } from './communicator/connect.js';
+export { connectNotSsh, connectionData } from './communicator/connect.js';
 export type { Connector } from './communicator/connect.js';
 export { noneCommunicator } from './communicator/none.js';

@@ -1,11 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { KilnErrors, type Communicator, type JsonSchema } from '@kiln/sdk';
 import { NullBuilder, nullBuilderPlugin, noneCommunicator } from '../src/index.js';
 import { fakeBuildContext, prepareContext } from './fakes.js';
-import { hasPacker, packerArtifacts, packerPrepareErrors, runPacker } from '@kiln/testbed';
+import { hasPacker, packerArtifacts, packerPrepareErrors, runPacker, startWinrmServer } from '@kiln/testbed';
 
 const NONE = { communicator: 'none' };
 
@@ -149,10 +150,28 @@ describe('null builder: run', () => {
     expect(closed).toBe(true);
   });
 
-  it('says which communicators it cannot open yet', async () => {
-    const builder = nullBuilderPlugin.create();
-    builder.prepare({ communicator: 'winrm', winrm_host: 'h', winrm_username: 'u', winrm_password: 'p' }, prepareContext);
-    await expect(builder.run(fakeBuildContext().ctx)).rejects.toThrow('Communicator type winrm is not supported by Kiln yet');
+  it('provisions over WinRM, uploading with the WinRM communicator, and closes it', async () => {
+    const server = await startWinrmServer();
+    try {
+      const builder = nullBuilderPlugin.create();
+      const config = { communicator: 'winrm', winrm_host: server.host, winrm_port: server.port, winrm_username: server.username, winrm_password: server.password };
+      builder.prepare(config, prepareContext);
+      const { ctx, calls, ui } = fakeBuildContext();
+      const hook: typeof ctx.hook = {
+        ...ctx.hook,
+        provision: async (communicator, ...rest) => {
+          await communicator?.upload('C:\\Windows\\Temp\\hello.txt', Readable.from([Buffer.from('hello from kiln\n')]));
+          await ctx.hook.provision(communicator, ...rest);
+        },
+      };
+      await builder.run({ ...ctx, hook });
+      expect(calls[0]?.communicator?.type).toBe('winrm');
+      expect(calls[0]?.data).toMatchObject({ Host: server.host, Port: server.port, User: server.username, ConnType: 'winrm' });
+      expect(readFileSync(server.localPath('C:\\Windows\\Temp\\hello.txt'), 'utf8')).toBe('hello from kiln\n');
+      expect(ui.lines).toContain('say: Connected to WinRM!');
+    } finally {
+      await server.stop();
+    }
   });
 
   it.skipIf(!hasPacker)('makes the artifact Packer makes', async () => {

@@ -11,3 +11,4 @@ export { installChefStandin } from './chef-standin.js';
 export type { ChefStandin, ChefStandinCall, ChefStandinTool } from './chef-standin.js';
 export { descendantsOf, isAlive } from './processes.js';
 export { hasPacker, packerArtifacts, packerPrepareErrors, packerUiLines, runPacker } from './packer-reference.js';
+export { startWinrmServer, type RecordedEnvelope, type WinrmServer, type WinrmServerOptions } from './winrm-server.js';

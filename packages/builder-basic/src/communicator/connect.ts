@@ -11,11 +11,15 @@ export type Connector = (
   options: { readonly ui: Ui; readonly signal: AbortSignal },
 ) => Promise<Communicator>;
 
-/** The connector for what is not SSH: `none` (the null builder connects SSH itself), WinRM not yet. */
-export const connectNoneOnly: Connector = async (config) => {
+/**
+ * The connector for what is not SSH (the null builder connects SSH itself): `none`, and WinRM to
+ * winrm_host, whose package loads only for WinRM builds.
+ */
+export const connectNotSsh: Connector = async (config, options) => {
   const type = communicatorType(config);
   if (type === 'none') return noneCommunicator;
-  throw new KilnError('CONFIG_INVALID', `Communicator type ${type} is not supported by Kiln yet; use "ssh" or "none".`);
+  if (type === 'winrm') return (await import('@kiln/communicator-winrm')).connectWinrmFromConfig(config, options);
+  throw new KilnError('CONFIG_INVALID', `Communicator type ${type} is not supported; use "ssh", "winrm" or "none".`);
 };
 
 /**

@@ -13,7 +13,7 @@ import {
 } from '@kiln/sdk';
 import { stepConnectSsh } from '@kiln/communicator-ssh';
 import { communicatorType } from '../communicator/config.js';
-import { connectNoneOnly, connectionData, type Connector } from '../communicator/connect.js';
+import { connectNotSsh, connectionData, type Connector } from '../communicator/connect.js';
 import { noneCommunicator } from '../communicator/none.js';
 import { nullArtifact } from './artifact.js';
 import { nullConfigErrors, type NullConfig } from './config.js';
@@ -47,7 +47,7 @@ export class NullBuilder implements Builder<NullConfig> {
         ? stepConnectSsh<object>({ host: () => config.ssh_host ?? '', config: () => config })
         : {
             name: 'StepConnect',
-            run: async (_state, stepCtx) => ({ communicator: await (connect ?? connectNoneOnly)(config, stepCtx) }),
+            run: async (_state, stepCtx) => ({ communicator: await (connect ?? connectNotSsh)(config, stepCtx) }),
             cleanup: async (state) => {
               await state.communicator?.close?.();
             },

@@ -1,0 +1,16 @@
+export type { WinrmConfig } from './config.js';
+export { WINRM_DEFAULTS } from './config.js';
+export { winrmConfigProperties, winrmConfigSchema } from './schema.js';
+export { validateWinrmConfig } from './validate.js';
+export { isoDuration, resolveWinrmSettings } from './settings.js';
+export type { WinrmSettings } from './settings.js';
+export { connectWinrm } from './connect.js';
+export type { ConnectWinrmOptions, WinrmCredentials } from './connect.js';
+export { WinrmCommunicator } from './communicator.js';
+export { WinrmClient } from './client.js';
+export { WsmanError, WsmanTransport } from './transport.js';
+export type { TransportOptions, WsmanErrorKind } from './transport.js';
+export { connectWinrmFromConfig, stepConnectWinrm } from './steps.js';
+export type { StepConnectWinrmOptions, WinrmConnectedState } from './steps.js';
+export { powershell } from './powershell.js';
+export { md4 } from './md4.js';
