@@ -15,7 +15,11 @@ export function processIO(signal?: AbortSignal): CliIO {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // A getter: Node sets up process.stdin on first touch, which costs `validate` and `inspect`
+    // (that never read it) several milliseconds of their start-up.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     cwd: process.cwd(),
     ...(signal ? { signal } : {}),

@@ -38,7 +38,7 @@ export async function loadTemplateForCommand(path: string, io: CliIO, ui: CliUi)
     }
   }
   try {
-    return await loadTemplate(path, { cwd: io.cwd, stdin: io.stdin });
+    return await loadTemplate(path, { cwd: io.cwd, ...(path === '-' ? { stdin: io.stdin } : {}) });
   } catch (error) {
     ui.error(describeTemplateError(error, io.cwd));
     return undefined;
