@@ -12,7 +12,8 @@ import type { CliUi } from '../output/ui.js';
 import { parseArgumentsOrUsage } from './arguments.js';
 import { synopsisOf } from './catalog.js';
 import { loadTemplateForCommand } from './load-template.js';
-import { readVariableFlags, resolveCommandVariables } from './variables.js';
+import { readVariableFlags } from './variable-flags.js';
+import { resolveCommandVariables } from './variables.js';
 
 const FLAGS = { var: keyValueFlag(), 'var-file': repeatedFlag() };
 

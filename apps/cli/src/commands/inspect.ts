@@ -1,4 +1,4 @@
-import { inspectTemplate } from '@kiln/template';
+import { inspectTemplate } from '@kiln/template/read';
 import type { CliCommand } from '../command.js';
 import { createCliUi } from '../output/ui.js';
 import { parseTemplateArguments } from './arguments.js';

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { JsonSyntaxError, loadTemplate, templateParseErrorText } from '@kiln/template';
-import type { Template } from '@kiln/template';
+import { JsonSyntaxError, loadTemplate, templateParseErrorText } from '@kiln/template/read';
+import type { Template } from '@kiln/template/read';
 import type { CliIO } from '../io.js';
 import { formatLocation } from '../output/errors.js';
 import type { CliUi } from '../output/ui.js';

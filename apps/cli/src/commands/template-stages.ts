@@ -1,12 +1,12 @@
 import { messageOf } from '@kiln/sdk';
-import { checkTemplate, goMultiErrorText } from '@kiln/template';
-import type { ResolvedVariables, Template } from '@kiln/template';
+import { checkTemplate, goMultiErrorText } from '@kiln/template/read';
+import type { ResolvedVariables, Template } from '@kiln/template/read';
 import type { CliIO } from '../io.js';
 import { templateErrorDiagnostic, writeDiagnostics } from '../output/diagnostics.js';
 import type { ErrorFormat } from '../output/errors.js';
 import type { CliUi } from '../output/ui.js';
 import { loadTemplateForCommand } from './load-template.js';
-import { readVariableFlags, resolveCommandVariables, type VariableFlags } from './variables.js';
+import { readVariableFlags, type VariableFlags } from './variable-flags.js';
 
 /**
  * The first stages of `validate` and `build`, as Packer runs them: read the template, then the
@@ -51,6 +51,8 @@ export async function checkTemplateAndVariables(
     return writeDiagnostics(ui, [{ severity: 'error', summary: '', detail }]);
   }
   try {
+    // Loaded here: rendering variables needs the Go template engine, which -syntax-only never runs.
+    const { resolveCommandVariables } = await import('./variables.js');
     const variables = await resolveCommandVariables(template, given, io);
     ui.addSecrets(variables.sensitiveValues);
     return variables;

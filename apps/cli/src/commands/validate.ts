@@ -1,5 +1,5 @@
 import type { PrepareFailure, PrepareWarning } from '@kiln/core';
-import { goMultiErrorText } from '@kiln/template';
+import { goMultiErrorText } from '@kiln/template/read';
 import type { CliCommand } from '../command.js';
 import { boolFlag, keyValueFlag, listFlag, repeatedFlag } from '../flags/types.js';
 import { templateErrorDiagnostic, writeDiagnostics } from '../output/diagnostics.js';

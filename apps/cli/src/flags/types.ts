@@ -1,4 +1,4 @@
-import { parseVarArg } from '@kiln/template';
+import { parseVarArg } from '@kiln/template/read';
 
 /**
  * One kind of flag value, as Go's flag.Value: `set` gets the text after `=` (or the next argument)

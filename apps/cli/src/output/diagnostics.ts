@@ -1,6 +1,6 @@
 import { KilnErrors, isKilnError } from '@kiln/sdk';
 import type { KilnError, Ui } from '@kiln/sdk';
-import { goMultiErrorText } from '@kiln/template';
+import { goMultiErrorText } from '@kiln/template/read';
 import { wrapText } from './wrap.js';
 
 /** One entry of Packer's diagnostics output (`Error: summary` / `Warning: summary` + detail). */

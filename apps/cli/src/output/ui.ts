@@ -1,5 +1,5 @@
 import type { Ui } from '@kiln/sdk';
-import { createSecretMasker, machineReadableRow } from '@kiln/template';
+import { createSecretMasker, machineReadableRow } from '@kiln/template/read';
 import type { CliIO } from '../io.js';
 
 /**

@@ -2,7 +2,7 @@ import { KilnError, isKilnError, type JsonSchema, type SourcePosition } from '@k
 import type { JsonArrayNode, JsonEntry, JsonNode, JsonObjectNode, JsonStringNode } from '../json/ast.js';
 import { childSchema, shapeOf, type SchemaShape } from '../schema/shape.js';
 import { closestKey } from './did-you-mean.js';
-import { goQuote as quote } from '../gotemplate/index.js';
+import { quote } from '../gotemplate/strconv.js';
 import { formatKeyPath, jsonToValue, type KeyPathSegment as PathSegment } from '../json/value.js';
 import { goMultiErrorText, mapstructureErrorText } from '../read/go/error-text.js';
 import { compareGoStrings } from '../read/go/values.js';

@@ -1,5 +1,5 @@
 import { parseGoDurationStrict } from '@kiln/sdk';
-import { goQuote as quote } from '../gotemplate/index.js';
+import { quote } from '../gotemplate/strconv.js';
 import { parseGoFloat as parseFloat64, parseGoInteger } from '../gotemplate/strconv.js';
 
 // Go's strconv.ParseBool/ParseInt/ParseFloat and time.ParseDuration with their error texts:

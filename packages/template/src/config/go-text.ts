@@ -1,4 +1,4 @@
-import { formatGoFloat } from '../gotemplate/index.js';
+import { formatFloat as formatGoFloat } from '../gotemplate/float-format.js';
 import { compareGoStrings } from '../read/go/values.js';
 
 // How mapstructure prints decoded JSON values in its messages. Every JSON number is a float64

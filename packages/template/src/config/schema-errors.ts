@@ -1,7 +1,7 @@
 import { KilnError } from '@kiln/sdk';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { JsonObjectNode } from '../json/ast.js';
-import { goQuote as quote } from '../gotemplate/index.js';
+import { quote } from '../gotemplate/strconv.js';
 import { formatKeyPath, type KeyPathSegment as PathSegment } from '../json/value.js';
 import { joinKeyPath, locateNode, toSourcePosition } from './key-path.js';
 import { unconvertible } from './weak-typing.js';

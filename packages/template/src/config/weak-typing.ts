@@ -1,7 +1,7 @@
 import type { JsonSchemaType } from '@kiln/sdk';
 import { jsonTypeOf, type SchemaShape } from '../schema/shape.js';
 import { goDurationError, parseGoBool, parseGoFloat, parseGoInt, type GoParsed } from './go-parse.js';
-import { formatGoFloat } from '../gotemplate/index.js';
+import { formatFloat as formatGoFloat } from '../gotemplate/float-format.js';
 import { formatGoValue, goKindName, goTypeName } from './go-text.js';
 
 /*

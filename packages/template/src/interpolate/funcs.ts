@@ -3,7 +3,7 @@
 
 import { KilnError } from '@kiln/sdk';
 import path from 'node:path';
-import { typedFunc, type GoFuncMap } from '../gotemplate/index.js';
+import { typedFunc, type GoFuncMap } from '../gotemplate/functions.js';
 import { readBuildData } from './build-data.js';
 import type { InterpolationContext } from './context.js';
 import { RFC3339, formatGoTime } from './go-time-format.js';

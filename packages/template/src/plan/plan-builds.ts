@@ -1,7 +1,7 @@
 import { KilnError, isKilnError, parseGoDuration, type KilnErrorCode, type SourcePosition } from '@kiln/sdk';
 import { goDurationError } from '../config/go-parse.js';
 import { toSourcePosition } from '../config/key-path.js';
-import { goQuote as quote } from '../gotemplate/index.js';
+import { quote } from '../gotemplate/strconv.js';
 import type { JsonNode } from '../json/ast.js';
 import { findJsonNode, formatKeyPath, type KeyPathSegment } from '../json/value.js';
 import type {

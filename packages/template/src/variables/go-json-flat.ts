@@ -4,7 +4,7 @@
 // EOF`, an empty one `EOF`; bytes after the first value are never read; a value of the wrong type
 // is `json: cannot unmarshal number into Go value of type string`.
 
-import { goQuote } from '../gotemplate/index.js';
+import { quote as goQuote } from '../gotemplate/strconv.js';
 
 const TARGET_TYPE = 'kvflag.FlagJSON';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { KilnError, KilnErrors, isKilnError, type SourcePosition } from '@kiln/sdk';
-import { GoTemplateError } from '../gotemplate/index.js';
+import { GoTemplateError } from '../gotemplate/errors.js';
 import type { InterpolationContext } from '../interpolate/index.js';
-import { VARIABLE_NOT_SET } from '../interpolate/index.js';
+import { VARIABLE_NOT_SET } from '../interpolate/funcs.js';
 import { renderOnce } from '../interpolate/interpolate.js';
 import type { Template } from '../model.js';
 import { readVarFile } from './var-file.js';
