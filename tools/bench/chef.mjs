@@ -1,18 +1,23 @@
 // chef-solo with a 2,000-file cookbook tree: the same template through `packer build` (1.6.6) and
-// `kiln build` (the built CLI), one run each, over the testbed sshd with the chef stand-ins on its
-// PATH. Packer uploads a directory over one scp session; Kiln sends it as one tar stream. Prints,
-// for each, the whole run (process start, connect, upload, chef run) and the upload alone (from
-// the line announcing the cookbook directory to the one announcing solo.rb), and both ratios.
+// `kiln build` (the built CLI), alternating, over the testbed sshd with the chef stand-ins on its
+// PATH, on two networks: loopback, and loopback through a proxy adding 10 ms each way (a nearby
+// cloud region; there is no netem here). Packer uploads a directory over one scp session, which
+// waits for the server's acknowledgement of every file; Kiln sends it as one tar stream. Prints,
+// per network, the median whole run (process start, connect, upload, chef run) and upload alone
+// (from the line announcing the cookbook directory to the one announcing solo.rb), and Kiln's
+// share of Packer's time.
 //
-//   node tools/bench/chef.mjs [--files 2000] [--json out.json]
+//   node tools/bench/chef.mjs [--files 2000] [--rounds 3] [--json out.json]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kilnBin, machineLine, requireTools } from './lib.mjs';
+import { kilnBin, machineLine, median, requireTools } from './lib.mjs';
 
 const args = process.argv.slice(2);
-const fileCount = Number(args[args.indexOf('--files') + 1] ?? 2000) || 2000;
+const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback);
+const fileCount = option('--files', 2000);
+const rounds = option('--rounds', 3);
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
 
 // The testbed is TypeScript source: run this file again under the workspace loader when started
@@ -57,43 +62,68 @@ function makeCookbooks(root, count) {
   }
 }
 
+/** Starts the latency proxy in front of the sshd; resolves with its port and a stop function. */
+async function startLatencyProxy(host, port, delayMs) {
+  const proxy = spawn(process.execPath, [new URL('./latency-proxy.mjs', import.meta.url).pathname, host, String(port), String(delayMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const proxyPort = Number(await new Promise((resolve) => proxy.stdout.once('data', (chunk) => resolve(String(chunk).trim()))));
+  return { port: proxyPort, stop: () => proxy.kill() };
+}
+
 const work = mkdtempSync(join(tmpdir(), 'kiln-bench-chef-'));
 makeCookbooks(join(work, 'cookbooks'), fileCount);
 const standin = await installChefStandin();
 const sshd = await startSshd({ config: standin.sshdConfig });
-const results = {};
+const proxy = await startLatencyProxy(sshd.host, sshd.port, 10);
+const networks = { loopback: sshd.port, '+10 ms each way': proxy.port };
+const samples = {};
+
+async function buildOnce(side, network, port) {
+  const staging = `/tmp/kiln-bench-chef-${side}`;
+  rmSync(staging, { recursive: true, force: true });
+  const provisioner = { type: 'chef-solo', skip_install: true, cookbook_paths: ['cookbooks'], staging_directory: staging };
+  const template = {
+    builders: [{ type: 'null', communicator: 'ssh', ssh_host: sshd.host, ssh_port: port, ssh_username: sshd.username, ssh_private_key_file: sshd.privateKeyPath }],
+    provisioners: [provisioner],
+  };
+  writeFileSync(join(work, 'template.json'), JSON.stringify(template));
+  const argv = side === 'packer' ? ['packer', 'build', 'template.json'] : [process.execPath, kilnBin, 'build', 'template.json'];
+  await standin.reset();
+  const { ms, code, seen } = await timedBuild(argv, work, {
+    uploadStart: `Creating directory: ${staging}/cookbooks-0`,
+    uploadEnd: "Creating configuration file 'solo.rb'",
+  });
+  const calls = await standin.calls();
+  const uploaded = Object.keys(calls[0]?.trees?.[`${staging}/cookbooks-0`] ?? {}).length;
+  if (code !== 0 || uploaded !== fileCount) throw new Error(`${side} run (${network}) failed: exit ${code}, ${uploaded} of ${fileCount} files arrived`);
+  const entry = ((samples[network] ??= {})[side] ??= { run: [], upload: [] });
+  entry.run.push(ms);
+  entry.upload.push(seen.uploadEnd - seen.uploadStart);
+  rmSync(staging, { recursive: true, force: true });
+}
+
 try {
-  for (const side of ['packer', 'kiln']) {
-    const staging = `/tmp/kiln-bench-chef-${side}`;
-    rmSync(staging, { recursive: true, force: true });
-    const provisioner = { type: 'chef-solo', skip_install: true, cookbook_paths: ['cookbooks'], staging_directory: staging };
-    const template = {
-      builders: [{ type: 'null', communicator: 'ssh', ssh_host: sshd.host, ssh_port: sshd.port, ssh_username: sshd.username, ssh_private_key_file: sshd.privateKeyPath }],
-      provisioners: [provisioner],
-    };
-    writeFileSync(join(work, 'template.json'), JSON.stringify(template));
-    const argv = side === 'packer' ? ['packer', 'build', 'template.json'] : [process.execPath, kilnBin, 'build', 'template.json'];
-    await standin.reset();
-    const { ms, code, seen } = await timedBuild(argv, work, {
-      uploadStart: `Creating directory: ${staging}/cookbooks-0`,
-      uploadEnd: "Creating configuration file 'solo.rb'",
-    });
-    const calls = await standin.calls();
-    const uploaded = Object.keys(calls[0]?.trees?.[`${staging}/cookbooks-0`] ?? {}).length;
-    if (code !== 0 || uploaded !== fileCount) throw new Error(`${side} run failed: exit ${code}, ${uploaded} of ${fileCount} files arrived`);
-    results[side] = { run: Math.round(ms), upload: Math.round(seen.uploadEnd - seen.uploadStart) };
-    rmSync(staging, { recursive: true, force: true });
+  for (let round = 0; round < rounds; round++) {
+    for (const [network, port] of Object.entries(networks)) {
+      for (const side of ['packer', 'kiln']) await buildOnce(side, network, port);
+    }
   }
 } finally {
+  proxy.stop();
   await sshd.stop();
   await standin.stop();
   rmSync(work, { recursive: true, force: true });
 }
 
-const ratio = (key) => results.packer[key] / results.kiln[key];
-console.log(`chef-solo, ${fileCount}-file cookbook tree, one run each (${machineLine()})`);
-console.log(`                whole run   upload`);
-console.log(`  packer 1.6.6  ${String(results.packer.run).padStart(6)} ms  ${String(results.packer.upload).padStart(6)} ms`);
-console.log(`  kiln          ${String(results.kiln.run).padStart(6)} ms  ${String(results.kiln.upload).padStart(6)} ms`);
-console.log(`  packer/kiln   ${ratio('run').toFixed(2).padStart(6)}x    ${ratio('upload').toFixed(2).padStart(6)}x`);
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ files: fileCount, ms: results, ratio: { run: ratio('run'), upload: ratio('upload') } }, null, 2));
+const results = {};
+console.log(`chef-solo, ${fileCount}-file cookbook tree, median of ${rounds} alternating runs (${machineLine()})\n`);
+console.log('| network | Packer 1.6.6 run | Kiln run | Packer upload | Kiln upload | Kiln/Packer upload |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const [network, sides] of Object.entries(samples)) {
+  const m = (side, key) => Math.round(median(sides[side][key]));
+  const share = m('kiln', 'upload') / m('packer', 'upload');
+  results[network] = { packer: { run: m('packer', 'run'), upload: m('packer', 'upload') }, kiln: { run: m('kiln', 'run'), upload: m('kiln', 'upload') }, uploadShare: share };
+  console.log(`| ${network} | ${m('packer', 'run')} ms | ${m('kiln', 'run')} ms | ${m('packer', 'upload')} ms | ${m('kiln', 'upload')} ms | ${share.toFixed(2)} |`);
+}
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ files: fileCount, rounds, results }, null, 2));
