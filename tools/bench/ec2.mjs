@@ -12,7 +12,7 @@
 //   node tools/bench/ec2.mjs [--rounds 3] [--modes instant,paced] [--json out.json]
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kilnBin, machineLine, median, repoRoot, requireTools, sharedDir, timeOnce } from './lib.mjs';
 
@@ -38,6 +38,8 @@ const AMIS = [
 const moto = await startMoto({ amis: AMIS });
 const root = mkdtempSync(join(tmpdir(), 'kiln-bench-ec2-'));
 const results = [];
+// Both tools share the machine with whatever else runs: say how busy it was, to read the times by.
+const loadBefore = loadavg()[0];
 try {
   for (const mode of modes) {
     const proxy = await pacingProxy(moto.endpoint, mode === 'paced' ? PACE : undefined);
@@ -76,7 +78,7 @@ try {
 const lines = [
   `# amazon-ebs: Kiln vs Packer 1.6.6 against moto (${rounds} alternating rounds, median wall time)`,
   '',
-  machineLine(),
+  `${machineLine()}; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`,
   `paced: instances running after ${PACE.running} s, stopped after ${PACE.stopped} s, terminated after ${PACE.terminated} s; AMIs available after ${PACE.available} s`,
   '',
   '| mode | Packer 1.6.6 | Kiln | Kiln / Packer |',
@@ -84,7 +86,7 @@ const lines = [
   ...results.map((r) => `| ${r.mode} | ${(r.packerMs / 1000).toFixed(2)} s | ${(r.kilnMs / 1000).toFixed(2)} s | ${r.ratio.toFixed(2)} |`),
 ];
 console.log(lines.join('\n'));
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: machineLine(), pace: PACE, results }, null, 2));
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: machineLine(), loadBefore, loadAfter: loadavg()[0], pace: PACE, results }, null, 2));
 
 function writeTemplate(file, endpoint) {
   const contract = JSON.parse(readFileSync(join(sharedDir, 'contracts/templates/amazon-ebs.json'), 'utf8'));

@@ -1,11 +1,12 @@
 // Bundles the compiled CLI (dist/) into dist/bundle/ for the `kiln` bin. Start-up is most of a
 // `kiln validate` or `kiln inspect`, and Node spends it resolving and compiling modules: one
 // bundle, split only where commands and plugins load lazily, starts several times faster than
-// hundreds of small files. Packages with native parts or large SDKs stay external and load
-// from node_modules only when a template names a plugin that needs them.
+// hundreds of small files. Packages with native parts stay external and load from node_modules
+// only when a template names a plugin that needs them; the AWS SDK is bundled, see aws-sdk-bundling.mjs.
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
+import { AWS_SDK_MAIN_FIELDS, awsSdkSchemaKeys } from './aws-sdk-bundling.mjs';
 import { compileValidators } from './compile-validators.mjs';
 
 // Chunk names carry content hashes: clear out the previous build's, or they pile up.
@@ -32,7 +33,8 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'none',
-  external: ['ssh2', 'cpu-features', '@aws-sdk/*', 'esbuild'],
+  mainFields: AWS_SDK_MAIN_FIELDS,
+  external: ['ssh2', 'cpu-features', 'esbuild'],
   logLevel: 'warning',
-  plugins: [precompiledValidators],
+  plugins: [precompiledValidators, awsSdkSchemaKeys],
 });

@@ -40,6 +40,7 @@ import { stepRunSourceInstance } from './steps/step-run-source-instance.js';
 import { stepRunSpotInstance } from './steps/step-run-spot-instance.js';
 import { stepSecurityGroup } from './steps/step-security-group.js';
 import { stepSourceAmiInfo } from './steps/step-source-ami-info.js';
+import { stepCreateSsmTunnel } from './steps/step-ssm-tunnel.js';
 import { stepStopInstance } from './steps/step-stop-instance.js';
 import type { AmiState, ConnectState, InstanceState, KeyPairState, SourceImageState, WinrmPasswordState } from './steps/state.js';
 
@@ -87,11 +88,9 @@ export class AmazonEbsBuilder implements Builder<AmazonEbsConfig> {
     if (config.vault_aws_engine && Object.values(config.vault_aws_engine).some(Boolean)) {
       access = { ...access, staticCredentials: await credentialsFromVault(config.vault_aws_engine, env) };
     }
-    if (config.assume_role?.role_arn) {
-      throw new KilnError('CONFIG_INVALID', 'assume_role is not available in Kiln yet; assume the role in a profile instead.');
-    }
     const clients = (this.options.clients ?? awsClients)(access);
-    if (!settings.skipCredentialValidation) await clients.checkCredentials();
+    // Packer assumes the role when it opens its session, skip_credential_validation or not.
+    if (!settings.skipCredentialValidation || access.assumeRole) await clients.checkCredentials();
     const api = clients.ec2(settings.region);
     if (!settings.skipRegionValidation) await validateRegions(api, [...settings.amiRegions, settings.region]);
 
@@ -126,6 +125,7 @@ export class AmazonEbsBuilder implements Builder<AmazonEbsConfig> {
       .then(stepCleanupVolumes(ctx, source))
       .then(launch)
       .then(stepGetPassword(ctx))
+      .then(stepCreateSsmTunnel(ctx, clients.ssm, { env: this.options.env ?? process.env }))
       .then(stepConnect(ctx))
       .then(
         stepProvision<ProvisionState>(build, {

@@ -255,14 +255,16 @@ export const amazonEbsProperties: Readonly<Record<string, JsonSchema>> = {
   assume_role: {
     type: 'object',
     additionalProperties: false,
-    description: 'Assume this IAM role with the resolved credentials before calling EC2.',
+    description:
+      'Assume this IAM role (STS AssumeRole, with the credentials resolved otherwise) and make every EC2 and IAM call as it. ' +
+      'STS is asked in the build region, or at custom_endpoint_ec2 when set.',
     properties: {
-      role_arn: text('The ARN of the role to assume.'),
-      duration_seconds: integer('Session duration in seconds.'),
+      role_arn: text('The ARN of the role to assume; without it the block is ignored.'),
+      duration_seconds: integer('Session duration in seconds (default 900); renewed before it runs out.'),
       external_id: text('The external ID the role requires.'),
       policy: text('An inline session policy (JSON).'),
       policy_arns: list('Managed policies to scope the session with.'),
-      session_name: text('The session name.'),
+      session_name: text('The session name (default: the time in nanoseconds).'),
       tags: stringMap('Session tags.'),
       transitive_tag_keys: list('Session tag keys passed on to later role chaining.'),
     },

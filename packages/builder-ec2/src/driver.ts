@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import type * as Ec2Sdk from '@aws-sdk/client-ec2';
 import type {
   AuthorizeSecurityGroupIngressCommandInput,
   CopyImageCommandInput,
@@ -26,18 +24,7 @@ import type {
   Volume,
   Vpc,
 } from '@aws-sdk/client-ec2';
-
-const requireHere = createRequire(import.meta.url);
-let ec2Module: typeof Ec2Sdk | undefined;
-
-/**
- * @aws-sdk/client-ec2, loaded on first use and with require(): importing its 2 MB CommonJS bundle
- * from ESM makes Node scan it for export names first, which costs more than the build's EC2 calls
- * against a local endpoint; and `kiln validate` never pays for it at all.
- */
-export function ec2Sdk(): typeof Ec2Sdk {
-  return (ec2Module ??= requireHere('@aws-sdk/client-ec2') as typeof Ec2Sdk);
-}
+import type * as Ec2Sdk from './sdk/ec2-commands.js';
 
 /**
  * The EC2 calls amazon-ebs makes, for one region: the builder's whole view of the outside world.
@@ -84,53 +71,57 @@ export interface AwsSender {
   send(command: unknown): Promise<unknown>;
 }
 
+/**
+ * Sends one command, made from the SDK's command classes `S` once they are loaded (the SDK is
+ * loaded on the first call, not when the builder is: see sdk/ec2-commands.ts).
+ */
+export type SdkSend<S> = <T>(command: (sdk: S) => unknown) => Promise<T>;
+
 /** The real Ec2Api over an EC2 client of that region. */
-export function sdkEc2Api(client: AwsSender, region: string): Ec2Api {
-  const sdk = ec2Sdk();
-  const send = <T>(command: unknown): Promise<T> => client.send(command) as Promise<T>;
-  const ok = async (command: unknown): Promise<void> => {
+export function sdkEc2Api(send: SdkSend<typeof Ec2Sdk>, region: string): Ec2Api {
+  const ok = async (command: (sdk: typeof Ec2Sdk) => unknown): Promise<void> => {
     await send<unknown>(command);
   };
   return {
     region,
     describeRegions: async () =>
-      ((await send<{ Regions?: { RegionName?: string }[] }>(new sdk.DescribeRegionsCommand({}))).Regions ?? []).flatMap((r) =>
+      ((await send<{ Regions?: { RegionName?: string }[] }>((sdk) => new sdk.DescribeRegionsCommand({}))).Regions ?? []).flatMap((r) =>
         r.RegionName ? [r.RegionName] : [],
       ),
-    describeImages: async (input) => (await send<{ Images?: Image[] }>(new sdk.DescribeImagesCommand(input))).Images ?? [],
+    describeImages: async (input) => (await send<{ Images?: Image[] }>((sdk) => new sdk.DescribeImagesCommand(input))).Images ?? [],
     describeInstances: async (input) =>
-      ((await send<{ Reservations?: { Instances?: Instance[] }[] }>(new sdk.DescribeInstancesCommand(input))).Reservations ?? []).flatMap(
+      ((await send<{ Reservations?: { Instances?: Instance[] }[] }>((sdk) => new sdk.DescribeInstancesCommand(input))).Reservations ?? []).flatMap(
         (r) => r.Instances ?? [],
       ),
-    describeVpcs: async (input) => (await send<{ Vpcs?: Vpc[] }>(new sdk.DescribeVpcsCommand(input))).Vpcs ?? [],
-    describeSubnets: async (input) => (await send<{ Subnets?: Subnet[] }>(new sdk.DescribeSubnetsCommand(input))).Subnets ?? [],
+    describeVpcs: async (input) => (await send<{ Vpcs?: Vpc[] }>((sdk) => new sdk.DescribeVpcsCommand(input))).Vpcs ?? [],
+    describeSubnets: async (input) => (await send<{ Subnets?: Subnet[] }>((sdk) => new sdk.DescribeSubnetsCommand(input))).Subnets ?? [],
     describeSecurityGroups: async (input) =>
-      (await send<{ SecurityGroups?: SecurityGroup[] }>(new sdk.DescribeSecurityGroupsCommand(input))).SecurityGroups ?? [],
-    describeVolumes: async (input) => (await send<{ Volumes?: Volume[] }>(new sdk.DescribeVolumesCommand(input))).Volumes ?? [],
+      (await send<{ SecurityGroups?: SecurityGroup[] }>((sdk) => new sdk.DescribeSecurityGroupsCommand(input))).SecurityGroups ?? [],
+    describeVolumes: async (input) => (await send<{ Volumes?: Volume[] }>((sdk) => new sdk.DescribeVolumesCommand(input))).Volumes ?? [],
     createKeyPair: async (keyName) => ({
-      keyMaterial: (await send<{ KeyMaterial?: string }>(new sdk.CreateKeyPairCommand({ KeyName: keyName }))).KeyMaterial ?? '',
+      keyMaterial: (await send<{ KeyMaterial?: string }>((sdk) => new sdk.CreateKeyPairCommand({ KeyName: keyName }))).KeyMaterial ?? '',
     }),
-    deleteKeyPair: (keyName) => ok(new sdk.DeleteKeyPairCommand({ KeyName: keyName })),
-    createSecurityGroup: async (input) => required((await send<{ GroupId?: string }>(new sdk.CreateSecurityGroupCommand(input))).GroupId, 'GroupId'),
-    authorizeSecurityGroupIngress: (input) => ok(new sdk.AuthorizeSecurityGroupIngressCommand(input)),
-    deleteSecurityGroup: (groupId) => ok(new sdk.DeleteSecurityGroupCommand({ GroupId: groupId })),
-    runInstances: async (input) => required((await send<{ Instances?: Instance[] }>(new sdk.RunInstancesCommand(input))).Instances?.[0], 'Instances'),
-    createLaunchTemplate: (input) => ok(new sdk.CreateLaunchTemplateCommand(input)),
-    deleteLaunchTemplate: (name) => ok(new sdk.DeleteLaunchTemplateCommand({ LaunchTemplateName: name })),
-    createFleet: (input) => send<CreateFleetCommandOutput>(new sdk.CreateFleetCommand(input)),
-    createTags: (resources, tags) => ok(new sdk.CreateTagsCommand({ Resources: [...resources], Tags: [...tags] })),
-    stopInstances: (ids) => ok(new sdk.StopInstancesCommand({ InstanceIds: [...ids] })),
-    terminateInstances: (ids) => ok(new sdk.TerminateInstancesCommand({ InstanceIds: [...ids] })),
-    modifyInstanceAttribute: (input) => ok(new sdk.ModifyInstanceAttributeCommand(input)),
+    deleteKeyPair: (keyName) => ok((sdk) => new sdk.DeleteKeyPairCommand({ KeyName: keyName })),
+    createSecurityGroup: async (input) => required((await send<{ GroupId?: string }>((sdk) => new sdk.CreateSecurityGroupCommand(input))).GroupId, 'GroupId'),
+    authorizeSecurityGroupIngress: (input) => ok((sdk) => new sdk.AuthorizeSecurityGroupIngressCommand(input)),
+    deleteSecurityGroup: (groupId) => ok((sdk) => new sdk.DeleteSecurityGroupCommand({ GroupId: groupId })),
+    runInstances: async (input) => required((await send<{ Instances?: Instance[] }>((sdk) => new sdk.RunInstancesCommand(input))).Instances?.[0], 'Instances'),
+    createLaunchTemplate: (input) => ok((sdk) => new sdk.CreateLaunchTemplateCommand(input)),
+    deleteLaunchTemplate: (name) => ok((sdk) => new sdk.DeleteLaunchTemplateCommand({ LaunchTemplateName: name })),
+    createFleet: (input) => send<CreateFleetCommandOutput>((sdk) => new sdk.CreateFleetCommand(input)),
+    createTags: (resources, tags) => ok((sdk) => new sdk.CreateTagsCommand({ Resources: [...resources], Tags: [...tags] })),
+    stopInstances: (ids) => ok((sdk) => new sdk.StopInstancesCommand({ InstanceIds: [...ids] })),
+    terminateInstances: (ids) => ok((sdk) => new sdk.TerminateInstancesCommand({ InstanceIds: [...ids] })),
+    modifyInstanceAttribute: (input) => ok((sdk) => new sdk.ModifyInstanceAttributeCommand(input)),
     getPasswordData: async (instanceId) =>
-      (await send<{ PasswordData?: string }>(new sdk.GetPasswordDataCommand({ InstanceId: instanceId }))).PasswordData?.trim() || undefined,
-    deleteVolume: (volumeId) => ok(new sdk.DeleteVolumeCommand({ VolumeId: volumeId })),
-    createImage: async (input) => required((await send<{ ImageId?: string }>(new sdk.CreateImageCommand(input))).ImageId, 'ImageId'),
-    copyImage: async (input) => required((await send<{ ImageId?: string }>(new sdk.CopyImageCommand(input))).ImageId, 'ImageId'),
-    deregisterImage: (imageId) => ok(new sdk.DeregisterImageCommand({ ImageId: imageId })),
-    deleteSnapshot: (snapshotId) => ok(new sdk.DeleteSnapshotCommand({ SnapshotId: snapshotId })),
-    modifyImageAttribute: (input) => ok(new sdk.ModifyImageAttributeCommand(input)),
-    modifySnapshotAttribute: (input) => ok(new sdk.ModifySnapshotAttributeCommand(input)),
+      (await send<{ PasswordData?: string }>((sdk) => new sdk.GetPasswordDataCommand({ InstanceId: instanceId }))).PasswordData?.trim() || undefined,
+    deleteVolume: (volumeId) => ok((sdk) => new sdk.DeleteVolumeCommand({ VolumeId: volumeId })),
+    createImage: async (input) => required((await send<{ ImageId?: string }>((sdk) => new sdk.CreateImageCommand(input))).ImageId, 'ImageId'),
+    copyImage: async (input) => required((await send<{ ImageId?: string }>((sdk) => new sdk.CopyImageCommand(input))).ImageId, 'ImageId'),
+    deregisterImage: (imageId) => ok((sdk) => new sdk.DeregisterImageCommand({ ImageId: imageId })),
+    deleteSnapshot: (snapshotId) => ok((sdk) => new sdk.DeleteSnapshotCommand({ SnapshotId: snapshotId })),
+    modifyImageAttribute: (input) => ok((sdk) => new sdk.ModifyImageAttributeCommand(input)),
+    modifySnapshotAttribute: (input) => ok((sdk) => new sdk.ModifySnapshotAttributeCommand(input)),
   };
 }
 

@@ -1,14 +1,5 @@
-import { createRequire } from 'node:module';
-import type * as IamSdk from '@aws-sdk/client-iam';
-import type { AwsSender } from './driver.js';
-
-const requireHere = createRequire(import.meta.url);
-let iamModule: typeof IamSdk | undefined;
-
-/** @aws-sdk/client-iam, required on first use: only builds with IAM work load it. */
-export function iamSdk(): typeof IamSdk {
-  return (iamModule ??= requireHere('@aws-sdk/client-iam') as typeof IamSdk);
-}
+import type { SdkSend } from './driver.js';
+import type * as IamSdk from './sdk/iam-commands.js';
 
 /** The IAM calls of a temporary instance profile (temporary_iam_instance_profile_policy_document). */
 export interface IamApi {
@@ -24,25 +15,24 @@ export interface IamApi {
   deleteInstanceProfile(name: string): Promise<void>;
 }
 
-/** The real IamApi over an IAM client (or anything with the same `send`). */
-export function sdkIamApi(client: AwsSender): IamApi {
-  const sdk = iamSdk();
-  const ok = async (command: unknown): Promise<void> => {
-    await client.send(command);
+/** The real IamApi over an IAM client; only builds with a temporary instance profile load the SDK's IAM part. */
+export function sdkIamApi(send: SdkSend<typeof IamSdk>): IamApi {
+  const ok = async (command: (sdk: typeof IamSdk) => unknown): Promise<void> => {
+    await send<unknown>(command);
   };
   return {
-    getInstanceProfile: (name) => ok(new sdk.GetInstanceProfileCommand({ InstanceProfileName: name })),
-    getRole: (name) => ok(new sdk.GetRoleCommand({ RoleName: name })),
-    createInstanceProfile: (name) => ok(new sdk.CreateInstanceProfileCommand({ InstanceProfileName: name })),
+    getInstanceProfile: (name) => ok((sdk) => new sdk.GetInstanceProfileCommand({ InstanceProfileName: name })),
+    getRole: (name) => ok((sdk) => new sdk.GetRoleCommand({ RoleName: name })),
+    createInstanceProfile: (name) => ok((sdk) => new sdk.CreateInstanceProfileCommand({ InstanceProfileName: name })),
     createRole: (name, assumeRolePolicy) =>
-      ok(new sdk.CreateRoleCommand({ RoleName: name, Description: 'Temporary role for Packer', AssumeRolePolicyDocument: assumeRolePolicy })),
-    putRolePolicy: (role, policyName, document) => ok(new sdk.PutRolePolicyCommand({ RoleName: role, PolicyName: policyName, PolicyDocument: document })),
-    addRoleToInstanceProfile: (profile, role) => ok(new sdk.AddRoleToInstanceProfileCommand({ InstanceProfileName: profile, RoleName: role })),
+      ok((sdk) => new sdk.CreateRoleCommand({ RoleName: name, Description: 'Temporary role for Packer', AssumeRolePolicyDocument: assumeRolePolicy })),
+    putRolePolicy: (role, policyName, document) => ok((sdk) => new sdk.PutRolePolicyCommand({ RoleName: role, PolicyName: policyName, PolicyDocument: document })),
+    addRoleToInstanceProfile: (profile, role) => ok((sdk) => new sdk.AddRoleToInstanceProfileCommand({ InstanceProfileName: profile, RoleName: role })),
     removeRoleFromInstanceProfile: (profile, role) =>
-      ok(new sdk.RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: profile, RoleName: role })),
-    deleteRolePolicy: (role, policyName) => ok(new sdk.DeleteRolePolicyCommand({ RoleName: role, PolicyName: policyName })),
-    deleteRole: (name) => ok(new sdk.DeleteRoleCommand({ RoleName: name })),
-    deleteInstanceProfile: (name) => ok(new sdk.DeleteInstanceProfileCommand({ InstanceProfileName: name })),
+      ok((sdk) => new sdk.RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: profile, RoleName: role })),
+    deleteRolePolicy: (role, policyName) => ok((sdk) => new sdk.DeleteRolePolicyCommand({ RoleName: role, PolicyName: policyName })),
+    deleteRole: (name) => ok((sdk) => new sdk.DeleteRoleCommand({ RoleName: name })),
+    deleteInstanceProfile: (name) => ok((sdk) => new sdk.DeleteInstanceProfileCommand({ InstanceProfileName: name })),
   };
 }
 

@@ -6,7 +6,7 @@ export type { AmazonEbsConfig, BlockDeviceConfig } from './config.js';
 export { amazonEbsConfigErrors, amazonEbsConfigWarnings, isValidKmsKey } from './validate.js';
 export { AMAZON_EBS_BUILDER_ID, amazonArtifact } from './artifact.js';
 export { sdkEc2Api, awsErrorCode } from './driver.js';
-export type { Ec2Api, Ec2ApiFactory, AwsSender } from './driver.js';
+export type { Ec2Api, Ec2ApiFactory, AwsSender, SdkSend } from './driver.js';
 export { sdkIamApi } from './iam.js';
 export type { IamApi } from './iam.js';
 export { accessFromConfig, awsClients } from './client.js';

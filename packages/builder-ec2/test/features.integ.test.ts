@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SOURCE_AMI, TEST_AMIS } from './support/amis.js';
 import { startEc2Recorder, type Ec2Recorder } from './support/ec2-recorder.js';
 import { motoConfig, runBuilder } from './support/harness.js';
-import { EMPTY_INVENTORY, added, ec2Client, inventory, type Inventory } from './support/inventory.js';
+import { EMPTY_INVENTORY, TEST_CREDENTIALS, added, ec2Client, inventory, type Inventory } from './support/inventory.js';
 
 let moto: Moto;
 let recorder: Ec2Recorder;
@@ -143,6 +143,52 @@ describe('amazon-ebs features against moto', () => {
     expect(run.ledger.resources).toEqual([]);
   });
 
+  it('assume_role: assumes the role with the configured keys, then makes every EC2 call as the role', async () => {
+    let assumedKey: string | undefined;
+    recorder.rewrite = (call, body) => {
+      if (call.action === 'AssumeRole') assumedKey = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(body)?.[1];
+      return body;
+    };
+    const run = await runBuilder(
+      motoConfig(recorder.endpoint, {
+        source_ami: SOURCE_AMI,
+        ami_regions: ['us-west-2'],
+        // Packer assumes the role when it opens its session, before any EC2 call, even so.
+        skip_credential_validation: true,
+        assume_role: {
+          role_arn: 'arn:aws:iam::123456789012:role/kiln-builder',
+          session_name: 'kiln-test',
+          external_id: 'ext-42',
+          duration_seconds: 1800,
+          policy_arns: ['arn:aws:iam::aws:policy/AmazonEC2FullAccess'],
+          tags: { Team: 'images' },
+          transitive_tag_keys: ['Team'],
+        },
+      }),
+    );
+    expect(run.error).toBeUndefined();
+    const [assume, ...rest] = recorder.calls;
+    expect(assume).toMatchObject({
+      action: 'AssumeRole',
+      accessKeyId: TEST_CREDENTIALS.accessKeyId,
+      params: {
+        RoleArn: 'arn:aws:iam::123456789012:role/kiln-builder',
+        RoleSessionName: 'kiln-test',
+        ExternalId: 'ext-42',
+        DurationSeconds: '1800',
+        'PolicyArns.member.1.arn': 'arn:aws:iam::aws:policy/AmazonEC2FullAccess',
+        'Tags.member.1.Key': 'Team',
+        'Tags.member.1.Value': 'images',
+        'TransitiveTagKeys.member.1': 'Team',
+      },
+    });
+    // moto hands out a key of its own for the session: every later call, in both regions, is signed with it.
+    expect(assumedKey).toMatch(/^ASIA/);
+    expect(rest.filter((c) => c.action === 'AssumeRole')).toEqual([]);
+    expect(new Set(rest.map((c) => c.accessKeyId))).toEqual(new Set([assumedKey]));
+    expect(new Set(rest.map((c) => c.region))).toEqual(new Set(['us-east-1', 'us-west-2']));
+  });
+
   describe('credentials from the standard chain', () => {
     const saved = { ...process.env };
     afterEach(() => {
@@ -160,6 +206,20 @@ describe('amazon-ebs features against moto', () => {
       expect(run.error).toBeUndefined();
       expect(recorder.calls.length).toBeGreaterThan(10);
       expect(new Set(recorder.calls.map((c) => c.accessKeyId))).toEqual(new Set(['AKIDPROFILE']));
+    });
+
+    it.each([
+      ['the environment keys when no profile is named', {}, 'AKIDENV'],
+      ['the profile AWS_PROFILE names over the environment keys', { AWS_PROFILE: 'kiln' }, 'AKIDPROFILE'],
+    ])('takes %s', async (_what, extra, expectedKey) => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'kiln-aws-'));
+      const file = path.join(dir, 'credentials');
+      await writeFile(file, '[kiln]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = from-profile\n');
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'from-env', AWS_SHARED_CREDENTIALS_FILE: file, ...extra });
+      const { access_key: _a, secret_key: _s, ...config } = motoConfig(recorder.endpoint, { source_ami: SOURCE_AMI });
+      const run = await runBuilder(config);
+      expect(run.error).toBeUndefined();
+      expect(new Set(recorder.calls.map((c) => c.accessKeyId))).toEqual(new Set([expectedKey]));
     });
 
     it('fails before any call when no credentials resolve', async () => {

@@ -11,4 +11,6 @@ export { installChefStandin } from './chef-standin.js';
 export type { ChefStandin, ChefStandinCall, ChefStandinTool } from './chef-standin.js';
 export { descendantsOf, isAlive } from './processes.js';
 export { hasPacker, packerArtifacts, packerPrepareErrors, packerUiLines, runPacker } from './packer-reference.js';
+export { sessionManagerPluginDir, startFakeSsm } from './session-manager.js';
+export type { FakeSsm, PluginEvent, SsmCall, SsmSession } from './session-manager.js';
 export { startWinrmServer, type RecordedEnvelope, type WinrmServer, type WinrmServerOptions } from './winrm-server.js';

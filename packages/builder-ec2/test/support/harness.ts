@@ -103,6 +103,7 @@ export const AMAZON_EBS_STEPS = [
   'StepCleanupVolumes',
   'StepRunSourceInstance',
   'StepGetPassword',
+  'StepCreateSSMTunnel',
   'StepConnect',
   'StepProvision',
   'StepCleanupTempKeys',
