@@ -1,5 +1,6 @@
 import type { JsonSchema } from '@kiln/sdk';
 import { sshConfigProperties, type SshConfig } from '@kiln/communicator-ssh';
+import { winrmConfigProperties, type WinrmConfig } from '@kiln/communicator-winrm';
 
 /** One entry of launch_block_device_mappings / ami_block_device_mappings (Packer's BlockDevice). */
 export interface BlockDeviceConfig {
@@ -73,7 +74,7 @@ export interface PolicyDocumentConfig {
 type Tags = Readonly<Record<string, string>>;
 
 /** Every option of Packer 1.6.6's amazon-ebs builder, as the template writes it. */
-export interface AmazonEbsConfig extends SshConfig {
+export interface AmazonEbsConfig extends SshConfig, WinrmConfig {
   // Access (AccessConfig)
   readonly access_key?: string;
   readonly secret_key?: string;
@@ -163,17 +164,6 @@ export interface AmazonEbsConfig extends SshConfig {
   // Communicator internals Packer also accepts from a template.
   readonly ssh_public_key?: string;
   readonly ssh_private_key?: string;
-
-  // WinRM (the communicator Kiln does not have yet; accepted as Packer accepts it)
-  readonly winrm_username?: string;
-  readonly winrm_password?: string;
-  readonly winrm_host?: string;
-  readonly winrm_port?: number;
-  readonly winrm_timeout?: string;
-  readonly winrm_use_ssl?: boolean;
-  readonly winrm_insecure?: boolean;
-  readonly winrm_use_ntlm?: boolean;
-  readonly winrm_no_proxy?: boolean;
 }
 
 const text = (description: string, extra: Partial<JsonSchema> = {}): JsonSchema => ({ type: 'string', description, ...extra });
@@ -382,15 +372,7 @@ export const amazonEbsProperties: Readonly<Record<string, JsonSchema>> = {
   ssh_public_key: text('Public key material Packer sets internally; accepted for compatibility, unused.'),
   ssh_private_key: secret('Private key material Packer sets internally; accepted for compatibility, unused.'),
 
-  winrm_username: text('User for WinRM.'),
-  winrm_password: secret('Password for WinRM (default: the Windows password EC2 generates).'),
-  winrm_host: text('Address for WinRM.'),
-  winrm_port: integer('WinRM port (5985, or 5986 with SSL).'),
-  winrm_timeout: duration('How long to wait for WinRM.', { default: '30m' }),
-  winrm_use_ssl: flag('Use HTTPS for WinRM.'),
-  winrm_insecure: flag('Do not verify the WinRM certificate.'),
-  winrm_use_ntlm: flag('Use NTLMv2 for WinRM.'),
-  winrm_no_proxy: flag('Bypass configured proxies for WinRM.'),
+  ...winrmConfigProperties,
 };
 
 /** Old keys `kiln fix` rewrites; found in a template they are reported as Packer does. */
