@@ -142,6 +142,9 @@ function runErrors(config: AmazonEbsConfig): string[] {
   const type = config.communicator || 'ssh';
   const sshInterface = config.ssh_interface ?? '';
   if (!SSH_INTERFACES.includes(sshInterface)) errors.push(`Unknown interface type: ${sshInterface}`);
+  if (sshInterface === 'session_manager' && type === 'winrm') {
+    errors.push('session_manager connectivity is not supported with the "winrm" communicator; please use "ssh"');
+  }
   if (sshInterface === 'session_manager' && !config.iam_instance_profile && !config.temporary_iam_instance_profile_policy_document) {
     errors.push(
       'no iam_instance_profile defined; session_manager connectivity requires a valid instance profile with ' +
