@@ -11,7 +11,7 @@ import { kilnErrorFormatter } from '../output/errors.js';
 import { createCliUi } from '../output/ui.js';
 import { createBundledPluginRegistry } from '../plugins.js';
 import { parseTemplateArguments } from './arguments.js';
-import { synopsisOf } from './catalog.js';
+import { synopsisOf } from './synopses.js';
 import { checkTemplateAndVariables, readTemplateAndVariableFlags } from './template-stages.js';
 
 const HELP = `Usage: kiln build [options] TEMPLATE

@@ -1,32 +1,30 @@
 import type { CliCommand } from '../command.js';
+import * as inspect from './inspect.js';
+import { COMMAND_SYNOPSES } from './synopses.js';
+import * as validate from './validate.js';
+import * as version from './version.js';
 
-interface CatalogEntry {
-  /** One line for `kiln -h`, kept here so that listing the verbs loads none of them. */
-  readonly synopsis: string;
-  readonly load: () => Promise<Record<string, unknown>>;
-}
-
-/** Every verb. Each module is imported only when its verb runs. */
-export const COMMAND_CATALOG: Readonly<Record<string, CatalogEntry>> = {
-  build: { synopsis: 'build image(s) from template', load: () => import('./build.js') },
-  cleanup: { synopsis: 'deletes cloud resources that killed builds left behind', load: () => import('./cleanup.js') },
-  console: { synopsis: 'creates a console for testing variable interpolation', load: () => import('./console.js') },
-  fix: { synopsis: 'fixes templates from old versions of packer', load: () => import('./fix.js') },
-  inspect: { synopsis: 'see components of a template', load: () => import('./inspect.js') },
-  schema: { synopsis: 'prints the JSON Schema of templates, for editors', load: () => import('./schema.js') },
-  validate: { synopsis: 'check that a template is valid', load: () => import('./validate.js') },
-  version: { synopsis: 'Prints the Kiln version', load: () => import('./version.js') },
+/**
+ * How each verb's module is loaded. The quick, common ones (validate, inspect, version) come with
+ * the kiln module itself: a second round of module loading after start-up cost them more than
+ * their code does. The others are imported only when their verb runs.
+ */
+const LOADERS: Readonly<Record<string, () => Promise<Record<string, unknown>>>> = {
+  build: () => import('./build.js'),
+  cleanup: () => import('./cleanup.js'),
+  console: () => import('./console.js'),
+  fix: () => import('./fix.js'),
+  inspect: async () => inspect,
+  schema: () => import('./schema.js'),
+  validate: async () => validate,
+  version: async () => version,
 };
-
-export function synopsisOf(verb: string): string {
-  return COMMAND_CATALOG[verb]?.synopsis ?? '';
-}
 
 /** Loads a verb's module and finds its CliCommand (the default export or any export of that name). */
 export async function loadCommand(verb: string): Promise<CliCommand | undefined> {
-  const entry = Object.hasOwn(COMMAND_CATALOG, verb) ? COMMAND_CATALOG[verb] : undefined;
-  if (!entry) return undefined;
-  const module = await entry.load();
+  const load = Object.hasOwn(LOADERS, verb) ? LOADERS[verb] : undefined;
+  if (!load) return undefined;
+  const module = await load();
   return [module['default'], ...Object.values(module)].find(
     (value): value is CliCommand => isCliCommand(value) && value.name === verb,
   );
@@ -38,8 +36,8 @@ function isCliCommand(value: unknown): value is CliCommand {
 
 /** mitchellh/cli's listing, as `packer -h` prints it: verbs sorted and padded to the longest. */
 export function topLevelHelp(): string {
-  const verbs = Object.keys(COMMAND_CATALOG).sort();
+  const verbs = Object.keys(COMMAND_SYNOPSES).sort();
   const width = Math.max(...verbs.map((verb) => verb.length));
-  const lines = verbs.map((verb) => `    ${verb.padEnd(width)}    ${synopsisOf(verb)}`);
+  const lines = verbs.map((verb) => `    ${verb.padEnd(width)}    ${COMMAND_SYNOPSES[verb]}`);
   return `Usage: kiln [--version] [--help] <command> [<args>]\n\nAvailable commands are:\n${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@ import type { CliCommand } from '../command.js';
 import { boolFlag, stringFlag } from '../flags/types.js';
 import { createCliUi } from '../output/ui.js';
 import { parseArgumentsOrUsage } from './arguments.js';
-import { synopsisOf } from './catalog.js';
+import { synopsisOf } from './synopses.js';
 
 const HELP = `Usage: kiln cleanup [options]
 

@@ -10,7 +10,7 @@ import { kilnErrorFormatter } from '../output/errors.js';
 import { createCliUi } from '../output/ui.js';
 import type { CliUi } from '../output/ui.js';
 import { parseArgumentsOrUsage } from './arguments.js';
-import { synopsisOf } from './catalog.js';
+import { synopsisOf } from './synopses.js';
 import { loadTemplateForCommand } from './load-template.js';
 import { readVariableFlags } from './variable-flags.js';
 import { resolveCommandVariables } from './variables.js';

@@ -15,7 +15,7 @@ import type { CliCommand } from '../command.js';
 import { boolFlag } from '../flags/types.js';
 import { createCliUi } from '../output/ui.js';
 import { parseTemplateArguments } from './arguments.js';
-import { synopsisOf } from './catalog.js';
+import { synopsisOf } from './synopses.js';
 import { readInput } from './read-input.js';
 
 const FLAGS = { validate: boolFlag(true) };

@@ -2,7 +2,7 @@ import { inspectTemplate } from '@kiln/template/read';
 import type { CliCommand } from '../command.js';
 import { createCliUi } from '../output/ui.js';
 import { parseTemplateArguments } from './arguments.js';
-import { synopsisOf } from './catalog.js';
+import { synopsisOf } from './synopses.js';
 import { loadTemplateForCommand } from './load-template.js';
 
 const HELP = `Usage: kiln inspect TEMPLATE

@@ -3,7 +3,7 @@ import type { CliCommand } from '../command.js';
 import { createCliUi } from '../output/ui.js';
 import { bundledPlugins } from '../plugins.js';
 import { parseArgumentsOrUsage } from './arguments.js';
-import { synopsisOf } from './catalog.js';
+import { synopsisOf } from './synopses.js';
 
 const HELP = `Usage: kiln schema
 

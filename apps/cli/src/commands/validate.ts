@@ -7,7 +7,7 @@ import type { Diagnostic } from '../output/diagnostics.js';
 import { kilnErrorFormatter, type ErrorFormat } from '../output/errors.js';
 import { createCliUi } from '../output/ui.js';
 import { parseTemplateArguments } from './arguments.js';
-import { synopsisOf } from './catalog.js';
+import { synopsisOf } from './synopses.js';
 import { checkTemplateAndVariables, readTemplateAndVariableFlags } from './template-stages.js';
 
 const FLAGS = {

@@ -2,7 +2,7 @@ import { KILN_PACKER_COMPAT_VERSION as PACKER_VERSION } from '@kiln/template';
 import type { CliCommand } from '../command.js';
 import { createCliUi } from '../output/ui.js';
 import { KILN_VERSION } from '../version.js';
-import { synopsisOf } from './catalog.js';
+import { synopsisOf } from './synopses.js';
 
 /**
  * `kiln version`. The human line names both versions and keeps Packer's `Packer v1.6.6` words, so
