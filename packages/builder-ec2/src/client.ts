@@ -2,9 +2,9 @@ import { Agent } from 'node:https';
 import { KilnError } from '@kiln/sdk';
 import { assumedRoleCredentials, type AwsCredentialIdentity, type AwsCredentialIdentityProvider } from './assume-role.js';
 import type { AmazonEbsConfig, AssumeRoleConfig } from './config.js';
-import { sdkEc2Api, type AwsSender, type Ec2Api, type Ec2ApiFactory, type SdkSend } from './driver.js';
+import { sdkEc2Api, type AwsSender, type Ec2ApiFactory, type SdkSend } from './driver.js';
 import { sdkIamApi, type IamApi } from './iam.js';
-import { sdkSsmApi, type SsmApi, type SsmApiFactory } from './ssm-api.js';
+import { sdkSsmApi, type SsmApiFactory } from './ssm-api.js';
 
 export type { AwsCredentialIdentity } from './assume-role.js';
 
@@ -89,39 +89,34 @@ export function awsClients(access: AwsAccess): AwsClients {
       }),
     );
   const credentials = assumed ?? base;
-  const ec2Clients = new Map<string, Ec2Api>();
-  let iam: IamApi | undefined;
-  const ssmClients = new Map<string, SsmApi>();
   return {
-    ec2: (region) => {
-      let api = ec2Clients.get(region);
-      if (!api) {
-        const send = lazySender(async () => {
+    ec2: perRegion((region) =>
+      sdkEc2Api(
+        lazySender(async () => {
           const sdk = await import('./sdk/ec2-commands.js');
           return { sdk, client: new sdk.EC2Client(clientConfig(credentials, region)) };
-        });
-        ec2Clients.set(region, (api = sdkEc2Api(send, region)));
-      }
-      return api;
-    },
-    iam: () =>
-      (iam ??= sdkIamApi(
+        }),
+        region,
+      ),
+    ),
+    iam: once(() =>
+      sdkIamApi(
         lazySender(async () => {
           const sdk = await import('./sdk/iam-commands.js');
           return { sdk, client: new sdk.IAMClient(clientConfig(credentials, 'us-east-1')) };
         }),
-      )),
-    ssm: (region) => {
-      let api = ssmClients.get(region);
-      if (!api) {
-        const send = lazySender(async () => {
+      ),
+    ),
+    ssm: perRegion((region) =>
+      sdkSsmApi(
+        lazySender(async () => {
           const sdk = await import('./sdk/ssm-commands.js');
           return { sdk, client: new sdk.SSMClient(clientConfig(credentials, region)) };
-        });
-        ssmClients.set(region, (api = sdkSsmApi(send, region, access.endpoint)));
-      }
-      return api;
-    },
+        }),
+        region,
+        access.endpoint,
+      ),
+    ),
     async checkCredentials() {
       if (typeof base === 'function') {
         try {
@@ -201,4 +196,19 @@ export async function credentialsFromVault(
   const data = body.data ?? {};
   if (!data.access_key || !data.secret_key) throw new KilnError('AUTH_FAILED', 'Vault Secret does not exist at the given path.');
   return { accessKeyId: data.access_key, secretAccessKey: data.secret_key, ...(data.security_token ? { sessionToken: data.security_token } : {}) };
+}
+
+/** One API object per region, made on first use (each holds its SDK client and connections). */
+function perRegion<T>(make: (region: string) => T): (region: string) => T {
+  const made = new Map<string, T>();
+  return (region) => {
+    let api = made.get(region);
+    if (!api) made.set(region, (api = make(region)));
+    return api;
+  };
+}
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
