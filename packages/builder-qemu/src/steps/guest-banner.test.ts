@@ -10,13 +10,13 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A forwarded port as QEMU's slirp makes it: connections are accepted, but silent until the guest is up. */
-async function forwardedPort(silentConnections: number): Promise<{ port: number; connections: () => number }> {
+/** A forwarded port as QEMU's slirp makes it: connections are accepted at once, silent when made before the guest is up. */
+async function forwardedPort(silentConnections: number, upAt = 0): Promise<{ port: number; connections: () => number }> {
   let count = 0;
   server = createServer((socket) => {
     sockets.push(socket);
     count += 1;
-    if (count > silentConnections) socket.write('SSH-2.0-dropbear_2022.83\r\n');
+    if (count > silentConnections && Date.now() >= upAt) socket.write('SSH-2.0-dropbear_2022.83\r\n');
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -24,18 +24,52 @@ async function forwardedPort(silentConnections: number): Promise<{ port: number;
 }
 
 describe('waitForSshBanner', () => {
-  it('drops a silent connection and gets the banner on a fresh one', async () => {
+  const never = new AbortController().signal;
+
+  it('gets the banner on a fresh connection while the early, silent ones still wait', async () => {
     const forwarded = await forwardedPort(2);
-    const ok = await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 10_000, signal: new AbortController().signal, attemptMs: 100 });
+    const started = Date.now();
+    const ok = await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 10_000, signal: never, everyMs: 100 });
     expect(ok).toBe(true);
     expect(forwarded.connections()).toBe(3);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
-  it('gives up when the budget runs out', async () => {
+  it('notices a guest within one interval of its coming up', async () => {
+    const upAt = Date.now() + 1_000;
+    const forwarded = await forwardedPort(0, upAt);
+    const ok = await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 10_000, signal: never, everyMs: 300 });
+    expect(ok).toBe(true);
+    expect(Date.now() - upAt).toBeLessThan(300 + 250);
+  });
+
+  it('gives a slow sshd several intervals to answer, with only `overlap` connections open at once', async () => {
+    let connections = 0;
+    let mostOpen = 0;
+    server = createServer((socket) => {
+      sockets.push(socket);
+      connections += 1;
+      server!.getConnections((_error, count) => (mostOpen = Math.max(mostOpen, count)));
+      setTimeout(() => socket.write('SSH-2.0-dropbear_2022.83\r\n'), 500);
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const ok = await waitForSshBanner('127.0.0.1', port, { budgetMs: 10_000, signal: never, everyMs: 200, overlap: 3 });
+    expect(ok).toBe(true);
+    expect(connections).toBeLessThanOrEqual(3);
+    expect(mostOpen).toBeLessThanOrEqual(3);
+  });
+
+  it('gives up when the budget runs out, and when the caller cancels', async () => {
     const forwarded = await forwardedPort(Number.POSITIVE_INFINITY);
     const started = Date.now();
-    const ok = await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 500, signal: new AbortController().signal, attemptMs: 100 });
-    expect(ok).toBe(false);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 500, signal: never, everyMs: 100 })).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    const cancel = new AbortController();
+    setTimeout(() => cancel.abort(), 300);
+    const cancelledAt = Date.now();
+    expect(await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 60_000, signal: cancel.signal, everyMs: 100 })).toBe(false);
+    expect(Date.now() - cancelledAt).toBeLessThan(1_500);
   });
 });
