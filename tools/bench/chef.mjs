@@ -39,13 +39,15 @@ function timedBuild(argv, cwd, watch) {
     const started = process.hrtime.bigint();
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
     const seen = {};
+    let output = '';
     const child = spawn(argv[0], argv.slice(1), { cwd, env: { ...process.env, CHECKPOINT_DISABLE: '1' }, stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (text) => {
+      output += text;
       for (const [name, needle] of Object.entries(watch)) if (seen[name] === undefined && text.includes(needle)) seen[name] = elapsed();
     });
     child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ ms: elapsed(), code, seen }));
+    child.on('close', (code) => resolvePromise({ ms: elapsed(), code, seen, output }));
   });
 }
 
@@ -90,13 +92,13 @@ async function buildOnce(side, network, port) {
   writeFileSync(join(work, 'template.json'), JSON.stringify(template));
   const argv = side === 'packer' ? ['packer', 'build', 'template.json'] : [process.execPath, kilnBin, 'build', 'template.json'];
   await standin.reset();
-  const { ms, code, seen } = await timedBuild(argv, work, {
+  const { ms, code, seen, output } = await timedBuild(argv, work, {
     uploadStart: `Creating directory: ${staging}/cookbooks-0`,
     uploadEnd: "Creating configuration file 'solo.rb'",
   });
   const calls = await standin.calls();
   const uploaded = Object.keys(calls[0]?.trees?.[`${staging}/cookbooks-0`] ?? {}).length;
-  if (code !== 0 || uploaded !== fileCount) throw new Error(`${side} run (${network}) failed: exit ${code}, ${uploaded} of ${fileCount} files arrived`);
+  if (code !== 0 || uploaded !== fileCount) throw new Error(`${side} run (${network}) failed: exit ${code}, ${uploaded} of ${fileCount} files arrived\n${output.slice(-3000)}`);
   const entry = ((samples[network] ??= {})[side] ??= { run: [], upload: [] });
   entry.run.push(ms);
   entry.upload.push(seen.uploadEnd - seen.uploadStart);
