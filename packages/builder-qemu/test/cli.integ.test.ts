@@ -1,14 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { descendantsOf, ensureTinyVm, isAlive, type TinyVm } from '@kiln/testbed';
+import { describe, expect, it } from 'vitest';
+import { descendantsOf, isAlive, type TinyVm } from '@kiln/testbed';
 import { tsChildArgs } from '@kiln/testbed/ts-child';
-import { tinyVmConfig } from './tinyvm-config.js';
+import { tinyVmConfig, withTinyVm } from './tinyvm-config.js';
 
 const KILN = fileURLToPath(new URL('./kiln-cli.ts', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../../examples/qemu/tinyvm.json', import.meta.url));
@@ -17,14 +16,9 @@ const run = promisify(execFile);
 describe('kiln build of qemu templates (real QEMU)', { timeout: 300_000 }, () => {
   let vm: TinyVm;
   let work: string;
-
-  beforeAll(async () => {
-    vm = await ensureTinyVm();
-    work = await mkdtemp(join(tmpdir(), 'kiln-qemu-int-'));
-  }, 600_000);
-
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
+  withTinyVm('kiln-qemu-int-', (readyVm, readyWork) => {
+    vm = readyVm;
+    work = readyWork;
   });
 
   it('builds examples/qemu/tinyvm.json with its shell provisioner; the file is in the image', async () => {

@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTinyVm, type TinyVm } from '@kiln/testbed';
+import { describe, expect, it } from 'vitest';
+import type { TinyVm } from '@kiln/testbed';
 import { tsChildArgs } from '@kiln/testbed/ts-child';
 import type { QemuConfig } from '../src/index.js';
 import { openDiskImage } from './helpers.js';
-import { tinyVmConfig } from './tinyvm-config.js';
+import { tinyVmConfig, withTinyVm } from './tinyvm-config.js';
 
 const KILN = fileURLToPath(new URL('./kiln-cli.ts', import.meta.url));
 
@@ -40,14 +39,9 @@ const guestLines = (output: string, marker: string): string[] =>
 describe('kiln build on the tiny guest: cd_files, password login, the file provisioner (real QEMU)', { timeout: 300_000 }, () => {
   let vm: TinyVm;
   let work: string;
-
-  beforeAll(async () => {
-    vm = await ensureTinyVm();
-    work = await mkdtemp(join(tmpdir(), 'kiln-qemu-prov-'));
-  }, 600_000);
-
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
+  withTinyVm('kiln-qemu-prov-', (readyVm, readyWork) => {
+    vm = readyVm;
+    work = readyWork;
   });
 
   it('with ssh_password: the cd_files CD is readable in the guest, files and directories go up and come back byte for byte', async () => {

@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isKilnError } from '@kiln/sdk';
-import { ensureTinyVm, type TinyVm } from '@kiln/testbed';
+import type { TinyVm } from '@kiln/testbed';
 import { spawnQemuDriver, type QemuDriver } from '../src/driver.js';
 import type { QemuConfig } from '../src/config.js';
 import { buildContext, preparedBuilder, remote } from './helpers.js';
-import { tinyVmConfig } from './tinyvm-config.js';
+import { tinyVmConfig, withTinyVm } from './tinyvm-config.js';
 
 const run = promisify(execFile);
 
@@ -29,14 +28,9 @@ async function readFromImage(image: string, format: string, path: string): Promi
 describe('qemu builder with the tiny guest (real QEMU)', { timeout: 240_000 }, () => {
   let vm: TinyVm;
   let work: string;
-
-  beforeAll(async () => {
-    vm = await ensureTinyVm();
-    work = await mkdtemp(join(tmpdir(), 'kiln-qemu-'));
-  }, 600_000);
-
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
+  withTinyVm('kiln-qemu-', (readyVm, readyWork) => {
+    vm = readyVm;
+    work = readyWork;
   });
 
   const baseConfig = (outputDir: string): QemuConfig => ({
