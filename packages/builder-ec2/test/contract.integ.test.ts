@@ -1,29 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { startMoto, type Moto } from '@kiln/testbed';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AmazonEbsConfig } from '../src/config.js';
 import { SOURCE_AMI, TEST_AMIS } from './support/amis.js';
 import { lines, normalise, normaliseTranscript, readContract } from './support/contract.js';
-import { startEc2Recorder, type Ec2Recorder } from './support/ec2-recorder.js';
+import type { Ec2Recorder } from './support/ec2-recorder.js';
+import { withRecordedMoto } from './support/moto-recorder.js';
 import { runBuilder } from './support/harness.js';
 import { TEST_CREDENTIALS } from './support/inventory.js';
 
 /** The source image Packer's recordings found (moto's default list) and ours (TEST_AMIS). */
 const PACKER_SOURCE = { id: 'ami-02b9a589195146a8f', name: 'amzn2-ami-hvm-2.0.20260427.1-x86_64-gp2' };
 
-let moto: Moto;
 let recorder: Ec2Recorder;
-beforeAll(async () => {
-  moto = await startMoto({ amis: TEST_AMIS });
-  recorder = await startEc2Recorder(moto.endpoint);
-}, 60_000);
-afterAll(async () => {
-  await recorder?.close();
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  recorder.calls.length = 0;
+withRecordedMoto((_moto, recording) => {
+  recorder = recording;
 });
 
 function template(name: string, amiName: string): AmazonEbsConfig {

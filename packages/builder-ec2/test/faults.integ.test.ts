@@ -11,7 +11,7 @@ import { awsClients } from '../src/client.js';
 import type { AmazonEbsConfig } from '../src/config.js';
 import { ec2LedgerCleaner } from '../src/ledger-cleaner.js';
 import { SOURCE_AMI, TEST_AMIS } from './support/amis.js';
-import { faultyClients, type CreateCall } from './support/faults.js';
+import { CREATE_CALLS, faultyClients, type CreateCall } from './support/faults.js';
 import { AMAZON_EBS_STEPS, motoConfig, runBuilder } from './support/harness.js';
 import { EMPTY_INVENTORY, TEST_CREDENTIALS, added, inventory, type Inventory } from './support/inventory.js';
 
@@ -55,20 +55,8 @@ const onDemand = (): AmazonEbsConfig =>
 const spot = (): AmazonEbsConfig =>
   motoConfig(moto.endpoint, { source_ami: SOURCE_AMI, instance_type: undefined, spot_price: 'auto', spot_instance_types: ['t3.micro'], tags: { Name: 'kiln' } });
 
-const ON_DEMAND_CALLS: CreateCall[] = [
-  'createKeyPair',
-  'createSecurityGroup',
-  'authorizeSecurityGroupIngress',
-  'createInstanceProfile',
-  'createRole',
-  'putRolePolicy',
-  'addRoleToInstanceProfile',
-  'runInstances',
-  'createImage',
-  'copyImage',
-  'modifyImageAttribute',
-  'createTags',
-];
+/** An on-demand build makes every kind of resource but the spot ones. */
+const ON_DEMAND_CALLS: CreateCall[] = CREATE_CALLS.filter((call) => call !== 'createLaunchTemplate' && call !== 'createFleet');
 const SPOT_CALLS: CreateCall[] = ['createLaunchTemplate', 'createFleet', 'createTags', 'createImage'];
 
 describe('a create call fails after EC2 carried it out', () => {

@@ -1,29 +1,23 @@
 import { DescribeImageAttributeCommand, DescribeImagesCommand, DescribeTagsCommand } from '@aws-sdk/client-ec2';
-import { startMoto, type Moto } from '@kiln/testbed';
+import type { Moto } from '@kiln/testbed';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SOURCE_AMI, TEST_AMIS } from './support/amis.js';
-import { startEc2Recorder, type Ec2Recorder } from './support/ec2-recorder.js';
+import type { Ec2Recorder } from './support/ec2-recorder.js';
+import { withRecordedMoto } from './support/moto-recorder.js';
 import { motoConfig, runBuilder } from './support/harness.js';
 import { EMPTY_INVENTORY, TEST_CREDENTIALS, added, ec2Client, inventory, type Inventory } from './support/inventory.js';
 
 let moto: Moto;
 let recorder: Ec2Recorder;
 let baseline: Inventory;
-beforeAll(async () => {
-  moto = await startMoto({ amis: TEST_AMIS });
-  recorder = await startEc2Recorder(moto.endpoint);
-}, 60_000);
-afterAll(async () => {
-  await recorder?.close();
-  await moto?.stop();
+withRecordedMoto((started, recording) => {
+  moto = started;
+  recorder = recording;
 });
 beforeEach(async () => {
-  await moto.reset();
-  recorder.calls.length = 0;
-  recorder.rewrite = undefined;
   baseline = await inventory(moto.endpoint);
 });
 const leftovers = async () => added(await inventory(moto.endpoint), baseline);

@@ -7,21 +7,12 @@ import { connectSsh, type SshCommunicator } from '@kiln/communicator-ssh';
 import { provisionHookData, recordingUi } from '@kiln/sdk';
 import { startSshd, type Sshd } from '@kiln/testbed';
 import { FileProvisioner, type FileConfig } from '../src/index.js';
+import { env } from './build-env.js';
 
 let sshd: Sshd;
 let communicator: SshCommunicator;
 const local = mkdtempSync(join(tmpdir(), 'kiln-file-integ-'));
 const remote = `/tmp/kiln-file-integ-${process.pid}`;
-const env = {
-  buildName: 'null',
-  builderType: 'null',
-  runUuid: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-  cacheDir: 'packer_cache',
-  debug: false,
-  force: false,
-  onError: 'cleanup' as const,
-  userVariables: {},
-};
 
 beforeAll(async () => {
   sshd = await startSshd();

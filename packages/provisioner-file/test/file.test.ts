@@ -5,20 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { KilnErrors, provisionHookData, recordingUi, type PrepareContext } from '@kiln/sdk';
 import { FileProvisioner, fileProvisionerPlugin, type FileConfig } from '../src/index.js';
 import { FakeCommunicator } from './fake-communicator.js';
+import { env } from './build-env.js';
 
 const render = (text: string, data: Readonly<Record<string, unknown>> = {}) =>
   text.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_match, key: string) => String(data[key] ?? '<no value>'));
 const prepareContext: PrepareContext = { buildName: 'null', builderType: 'null', positionOf: () => undefined, render };
-const env = {
-  buildName: 'null',
-  builderType: 'null',
-  runUuid: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
-  cacheDir: 'packer_cache',
-  debug: false,
-  force: false,
-  onError: 'cleanup' as const,
-  userVariables: {},
-};
 const local = mkdtempSync(join(tmpdir(), 'kiln-file-test-'));
 writeFileSync(join(local, 'app.conf'), 'port=80\n');
 chmodSync(join(local, 'app.conf'), 0o640);
