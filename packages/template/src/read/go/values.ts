@@ -6,40 +6,24 @@ import type { JsonNode } from '../../json/ast.js';
  * which quotes these names and `%v` renderings verbatim.
  */
 
+/** reflect.Type.String() and reflect.Kind.String() of each kind of decoded JSON value. */
+const GO_REFLECT_NAMES: Readonly<Record<JsonNode['kind'], { readonly type: string; readonly kind: string }>> = {
+  object: { type: 'map[string]interface {}', kind: 'map' },
+  array: { type: '[]interface {}', kind: 'slice' },
+  number: { type: 'float64', kind: 'float64' },
+  boolean: { type: 'bool', kind: 'bool' },
+  string: { type: 'string', kind: 'string' },
+  null: { type: 'interface {}', kind: 'invalid' },
+};
+
 /** reflect.Type.String() of the decoded value. */
 export function goTypeName(node: JsonNode): string {
-  switch (node.kind) {
-    case 'object':
-      return 'map[string]interface {}';
-    case 'array':
-      return '[]interface {}';
-    case 'number':
-      return 'float64';
-    case 'boolean':
-      return 'bool';
-    case 'string':
-      return 'string';
-    case 'null':
-      return 'interface {}';
-  }
+  return GO_REFLECT_NAMES[node.kind].type;
 }
 
 /** reflect.Kind.String() of the decoded value. */
 export function goKindName(node: JsonNode): string {
-  switch (node.kind) {
-    case 'object':
-      return 'map';
-    case 'array':
-      return 'slice';
-    case 'number':
-      return 'float64';
-    case 'boolean':
-      return 'bool';
-    case 'string':
-      return 'string';
-    case 'null':
-      return 'invalid';
-  }
+  return GO_REFLECT_NAMES[node.kind].kind;
 }
 
 /** fmt's `%v`: `[1 x [true <nil>]]`, `map[a:1 b:x]` (keys sorted), floats as `%g` (`1e+06`). */
