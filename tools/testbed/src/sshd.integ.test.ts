@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from './keys.js';
-import { isAlive } from './processes.js';
+import { descendantsOf, isAlive } from './processes.js';
 import { startSshd, type Sshd } from './sshd.js';
 
 const run = promisify(execFile);
@@ -31,6 +32,20 @@ async function ssh(sshd: Sshd, command: string, auth: { key?: string; password?:
     env = { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' };
   }
   return run('ssh', argv, { env, timeout: 15_000 });
+}
+
+/** Pids of the live processes whose command line names `text` (an sshd's children keep its -f path). */
+function processesMentioning(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return isAlive(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    });
 }
 
 describe('startSshd', () => {
@@ -82,6 +97,23 @@ describe('startSshd', () => {
     expect(isAlive(before)).toBe(false);
     const { stdout } = await ssh(sshd, 'echo back', { key: sshd.privateKeyPath });
     expect(stdout).toBe('back\n');
+  });
+
+  it('leaves no process of the old server behind, even for clients connecting during the restart', async () => {
+    // A client that reconnects the moment its connection drops must not land on the dying
+    // listener and keep a session that no later restart() can find.
+    const sockets: Socket[] = [];
+    const connecting = setInterval(() => sockets.push(connect(sshd.port, sshd.host).on('error', () => {})), 2);
+    try {
+      await sshd.restart();
+    } finally {
+      clearInterval(connecting);
+    }
+    const current = new Set([sshd.pid(), ...descendantsOf(sshd.pid())]);
+    const strays = processesMentioning(sshd.dir).filter((pid) => !current.has(pid));
+    for (const socket of sockets) socket.destroy();
+    expect(sockets.length).toBeGreaterThan(5);
+    expect(strays).toEqual([]);
   });
 
   it('stop() ends exactly its process and removes its directory', async () => {

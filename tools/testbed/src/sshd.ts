@@ -6,7 +6,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForBanner } from './free-port.js';
 import { generateKey, signUserCertificate, type CertificateOptions } from './keys.js';
-import { descendantsOf, killQuietly } from './processes.js';
+import { descendantsOf, isAlive, killQuietly } from './processes.js';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -153,13 +153,19 @@ async function startIn(dir: string, options: SshdOptions): Promise<Sshd> {
     const current = child;
     child = undefined;
     if (!running(current)) return;
-    for (const descendant of descendantsOf(current.pid)) killQuietly(descendant, 'SIGKILL');
+    // Freeze the listener first: a client that reconnects while its connections are being killed
+    // must not get a fresh session that outlives the listener, orphaned where no later restart()
+    // finds it (seen under load: the next "reboot" then left that session running).
+    current.kill('SIGSTOP');
+    for (let sweep = 0; sweep < 5; sweep++) {
+      const descendants = descendantsOf(current.pid).filter(isAlive);
+      if (descendants.length === 0) break;
+      for (const descendant of descendants) killQuietly(descendant, 'SIGKILL');
+    }
     const exited = new Promise((resolve) => current.once('exit', resolve));
     current.ref();
-    current.kill('SIGTERM');
-    const timer = setTimeout(() => running(current) && current.kill('SIGKILL'), 2000);
+    current.kill('SIGKILL');
     await exited;
-    clearTimeout(timer);
   };
 
   const sshd: Sshd = {
