@@ -2,6 +2,7 @@ import { stepCleanupTempKeys } from '@kiln/communicator-ssh';
 import {
   KilnError,
   KilnErrors,
+  concurrently,
   runSteps,
   stepProvision,
   steps,
@@ -91,9 +92,6 @@ export class AmazonEbsBuilder implements Builder<AmazonEbsConfig> {
     const clients = (this.options.clients ?? awsClients)(access);
     // Packer assumes the role when it opens its session, skip_credential_validation or not.
     if (!settings.skipCredentialValidation || access.assumeRole) await clients.checkCredentials();
-    const api = clients.ec2(settings.region);
-    if (!settings.skipRegionValidation) await validateRegions(api, [...settings.amiRegions, settings.region]);
-
     const ctx = ec2BuildContext({
       config,
       settings,
@@ -104,6 +102,8 @@ export class AmazonEbsBuilder implements Builder<AmazonEbsConfig> {
       env,
       render: (text, data) => render(text, data),
     });
+    ctx.early.start();
+    if (!settings.skipRegionValidation) await validateRegions(ctx.api, [...settings.amiRegions, settings.region]);
     const final = await runSteps(this.sequence(ctx, clients), {}, build);
     const amis = (final as Partial<AmiState>).amis;
     if (!amis || Object.keys(amis).length === 0) return undefined;
@@ -115,12 +115,13 @@ export class AmazonEbsBuilder implements Builder<AmazonEbsConfig> {
     const source = new SourceInstance(ctx);
     const records = new AmiRecords(ctx);
     const launch = settings.spot ? stepRunSpotInstance(ctx, source) : stepRunSourceInstance(ctx, source);
-    return steps<object>()
-      .then(stepPreValidate(ctx))
-      .then(stepSourceAmiInfo(ctx))
-      .then(stepNetworkInfo(ctx))
-      .then(stepKeyPair(ctx, this.options.cwd))
-      .then(stepSecurityGroup(ctx))
+    const located = steps<object>().then(stepPreValidate(ctx)).then(stepSourceAmiInfo(ctx)).then(stepNetworkInfo(ctx));
+    const keyPair = stepKeyPair(ctx, this.options.cwd);
+    const securityGroup = stepSecurityGroup(ctx);
+    // Neither needs the other, so the security group's round trips go while EC2 makes the key
+    // pair; -debug keeps them apart, to pause after each as Packer does.
+    const withAccess = build.env.debug ? located.then(keyPair).then(securityGroup) : located.then(concurrently(keyPair, securityGroup));
+    return withAccess
       .then(stepIamInstanceProfile(ctx, clients.iam))
       .then(stepCleanupVolumes(ctx, source))
       .then(launch)

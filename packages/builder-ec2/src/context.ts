@@ -1,6 +1,7 @@
 import type { Image } from '@aws-sdk/client-ec2';
 import type { BuildContext } from '@kiln/sdk';
 import { buildInfo } from './build-info.js';
+import { EarlyReads } from './early-reads.js';
 import type { AmazonEbsConfig } from './config.js';
 import type { Ec2Api, Ec2ApiFactory } from './driver.js';
 import { pollingFor, WAITER_DEFAULT, type Polling } from './polling.js';
@@ -30,6 +31,8 @@ export interface Ec2BuildContext {
   /** Polling of instance waits; AMI waits use amiPolling (Packer's 120-attempt default). */
   readonly polling: Polling;
   readonly amiPolling: Polling;
+  /** The first reads of the build, sent early (see EarlyReads). */
+  readonly early: EarlyReads;
   /** Renders a late-rendered option (tags, description) with the build data. */
   render(text: string, source: Image | undefined): string;
 }
@@ -45,16 +48,18 @@ export function ec2BuildContext(options: {
   render: (text: string, data: Readonly<Record<string, unknown>>) => string;
 }): Ec2BuildContext {
   const sources = { config: options.config.aws_polling, env: options.env };
+  const api = options.apiFor(options.settings.region);
   return {
     config: options.config,
     settings: options.settings,
-    api: options.apiFor(options.settings.region),
+    api,
     apiFor: options.apiFor,
     tracker: options.tracker,
     build: options.build,
     names: options.names,
     polling: pollingFor(sources, WAITER_DEFAULT),
     amiPolling: pollingFor(sources, WAITER_DEFAULT, true),
+    early: new EarlyReads(api, options.settings),
     // Packer renders tags with the build region's data even for copies in other regions.
     render: (text, source) => options.render(text, buildInfo(options.settings.region, source)),
   };

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LedgerEntry, ResourceLedger } from '@kiln/sdk';
 import { LEDGER_DIR, parseLedgerFile, sameResource, type LedgerFileContent, type StoredLedgerEntry } from './ledger-file.js';
@@ -76,27 +77,33 @@ export class FileLedger {
   }
 
   private save(): Promise<void> {
-    const content: LedgerFileContent | undefined =
-      this.entries.length === 0
-        ? undefined
-        : {
-            version: 1,
-            runUuid: this.runUuid,
-            owner: this.owner,
-            startedAt: this.startedAt ?? new Date().toISOString(),
-            resources: [...this.entries],
-          };
-    this.writing = this.writing
-      .catch(() => undefined)
-      .then(() => (content ? this.write(content) : rm(this.file, { force: true })));
+    try {
+      if (this.entries.length === 0) rmSync(this.file, { force: true });
+      else this.write({ version: 1, runUuid: this.runUuid, owner: this.owner, startedAt: this.startedAt ?? new Date().toISOString(), resources: [...this.entries] });
+      this.writing = Promise.resolve();
+    } catch (error) {
+      this.writing = Promise.reject(error as Error);
+    }
     return this.writing;
   }
 
-  private async write(content: LedgerFileContent): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
+  /**
+   * Written synchronously: the file is a few KB and the write precedes a cloud call. Through the
+   * thread pool each of mkdir, open, write, close and rename is an event-loop round trip, which
+   * added up to more than the write itself on every create call of a build.
+   */
+  private write(content: LedgerFileContent): void {
     const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`);
-    await rename(temporary, this.file);
+    const text = `${JSON.stringify(content, null, 2)}\n`;
+    try {
+      writeFileSync(temporary, text);
+    } catch (error) {
+      // The first write makes the folder (and so does a later one, should it have been removed).
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      writeFileSync(temporary, text);
+    }
+    renameSync(temporary, this.file);
   }
 }
 

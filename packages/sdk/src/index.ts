@@ -39,6 +39,7 @@ export {
   StepSequence,
   askAfterFailure,
   askOrCancel,
+  concurrently,
   debugPause,
   messageOf,
   packerScriptEnv,

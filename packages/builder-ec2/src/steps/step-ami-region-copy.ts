@@ -79,13 +79,11 @@ export function stepAmiRegionCopy(ctx: Ec2BuildContext, records: AmiRecords): St
             throw new Error(`Error Copying AMI (${ami}) to region (${region}): ${messageOf(error)}`, { cause: error });
           });
         await records.created(key, imageId);
-        await waitForImage(api, imageId, { polling: ctx.amiPolling, signal }).catch((error: unknown) => {
+        // The waiter's last answer is the copy's description: no second DescribeImages as in Packer.
+        const image = await waitForImage(api, imageId, { polling: ctx.amiPolling, signal }).catch((error: unknown) => {
           throw new Error(`Error waiting for AMI (${imageId}) in region (${region}): ${messageOf(error)}`, { cause: error });
         });
-        const [image] = await api.describeImages({ ImageIds: [imageId] }).catch((error: unknown) => {
-          throw new Error(`Error describing copied AMI (${ami}) in region (${region}): ${messageOf(error)}`, { cause: error });
-        });
-        if (image) await records.described(key, image);
+        await records.described(key, image);
         return { imageId, snapshotIds: snapshotIdsOf(image) };
       }
     },

@@ -38,13 +38,10 @@ export function stepCreateAmi(ctx: Ec2BuildContext, records: AmiRecords): Step<I
       ui.message(`AMI: ${imageId}`);
       provide({ amis: { [region]: imageId }, snapshots: {}, intermediary });
       ui.say('Waiting for AMI to become ready...');
-      await waitForImage(api, imageId, { polling: ctx.amiPolling, signal }).catch((error: unknown) => {
+      // The waiter's last answer is the AMI's description: no second DescribeImages as in Packer.
+      const image = await waitForImage(api, imageId, { polling: ctx.amiPolling, signal }).catch((error: unknown) => {
         throw fail(ui, `Error waiting for AMI: ${messageOf(error)}`, error);
       });
-      const [image] = await api.describeImages({ ImageIds: [imageId] }).catch((error: unknown) => {
-        throw fail(ui, `Error searching for AMI: ${messageOf(error)}`, error);
-      });
-      if (!image) throw fail(ui, `Error searching for AMI: ${imageId} not found`);
       await records.described(BUILD, image);
       return { amis: { [region]: imageId }, snapshots: { [region]: snapshotIdsOf(image) }, intermediary };
     },

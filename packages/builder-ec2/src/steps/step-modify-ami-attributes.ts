@@ -51,30 +51,48 @@ export function stepModifyAmiAttributes(ctx: Ec2BuildContext): Step<AmiState & S
           { UserIds: [...settings.snapshotUsers], CreateVolumePermission: { Add: settings.snapshotUsers.map((u) => ({ UserId: u })) } },
         ]);
       }
-      for (const [region, ami] of inRegionOrder(ctx, state.amis)) {
-        ui.say(`Modifying attributes on AMI (${ami})...`);
-        const api = ctx.apiFor(region);
-        for (const [name, input] of imageOptions) {
-          ui.message(`Modifying: ${name}`);
-          await api.modifyImageAttribute({ ...input, ImageId: ami }).catch((error: unknown) => {
-            throw fail(ui, `Error modify AMI attributes: ${messageOf(error)}`, error);
-          });
-        }
-      }
-      for (const [region, snapshots] of inRegionOrder(ctx, state.snapshots)) {
-        const api = ctx.apiFor(region);
-        for (const snapshot of snapshots) {
-          ui.say(`Modifying attributes on snapshot (${snapshot})...`);
-          for (const [name, input] of snapshotOptions) {
-            ui.message(`Modifying: ${name}`);
-            await api.modifySnapshotAttribute({ ...input, SnapshotId: snapshot }).catch((error: unknown) => {
-              throw fail(ui, `Error modify snapshot attributes: ${messageOf(error)}`, error);
-            });
-          }
-        }
-      }
+      // The lines come in Packer's order; the calls for different AMIs and snapshots then go at
+      // once (Packer makes them one by one, walking its regions in Go map order).
+      await allOrFirstError(
+        ui,
+        inRegionOrder(ctx, state.amis).map(([region, ami]) => {
+          ui.say(`Modifying attributes on AMI (${ami})...`);
+          for (const [name] of imageOptions) ui.message(`Modifying: ${name}`);
+          const api = ctx.apiFor(region);
+          return async () => {
+            for (const [, input] of imageOptions) {
+              await api.modifyImageAttribute({ ...input, ImageId: ami }).catch((error: unknown) => {
+                throw new Error(`Error modify AMI attributes: ${messageOf(error)}`, { cause: error });
+              });
+            }
+          };
+        }),
+      );
+      await allOrFirstError(
+        ui,
+        inRegionOrder(ctx, state.snapshots).flatMap(([region, snapshots]) =>
+          snapshots.map((snapshot) => {
+            ui.say(`Modifying attributes on snapshot (${snapshot})...`);
+            for (const [name] of snapshotOptions) ui.message(`Modifying: ${name}`);
+            const api = ctx.apiFor(region);
+            return async () => {
+              for (const [, input] of snapshotOptions) {
+                await api.modifySnapshotAttribute({ ...input, SnapshotId: snapshot }).catch((error: unknown) => {
+                  throw new Error(`Error modify snapshot attributes: ${messageOf(error)}`, { cause: error });
+                });
+              }
+            };
+          }),
+        ),
+      );
     },
   };
+}
+
+/** Runs the tasks at once; when any fail, reports the first (in the tasks' order) as the step's error. */
+export async function allOrFirstError(ui: { error(text: string): void }, tasks: readonly (() => Promise<void>)[]): Promise<void> {
+  const failed = (await Promise.allSettled(tasks.map((task) => task()))).find((result) => result.status === 'rejected');
+  if (failed) throw fail(ui, messageOf(failed.reason), (failed.reason as Error).cause);
 }
 
 /** The build region first, then ami_regions in template order (Packer walks a Go map: any order). */

@@ -26,11 +26,9 @@ export function stepPreValidate(ctx: Ec2BuildContext): Step<object> {
         if (!vpc?.IsDefault) throw fail(ui, 'Error: subnet_id or subnet_filter must be provided for non-default VPCs');
       }
       ui.say(`Prevalidating AMI Name: ${settings.amiName}`);
-      const images = await api
-        .describeImages({ Filters: [{ Name: 'name', Values: [settings.amiName] }] })
-        .catch((error: unknown) => {
-          throw fail(ui, `Error querying AMI: ${messageOf(error)}`, error);
-        });
+      const images = await ctx.early.imagesNamedLikeTheAmi().catch((error: unknown) => {
+        throw fail(ui, `Error querying AMI: ${messageOf(error)}`, error);
+      });
       const taken = images[0];
       if (taken) throw fail(ui, `Error: AMI Name: '${taken.Name ?? settings.amiName}' is used by an existing AMI: ${taken.ImageId ?? ''}`);
     },

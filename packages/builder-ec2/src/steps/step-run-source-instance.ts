@@ -62,13 +62,17 @@ export function stepRunSourceInstance(ctx: Ec2BuildContext, source: SourceInstan
       await source.launched(instanceId);
       ui.message(`Instance ID: ${instanceId}`);
       ui.say(`Waiting for instance (${instanceId}) to become ready...`);
-      await waitForInstance(api, instanceId, 'running', { polling: ctx.polling, signal }).catch((error: unknown) => {
+      const running = await waitForInstance(api, instanceId, 'running', { polling: ctx.polling, signal }).catch((error: unknown) => {
         throw fail(ui, `Error waiting for instance (${instanceId}) to become ready: ${messageOf(error)}`, error);
       });
-      const [instance] = await retrying(() => api.describeInstances({ InstanceIds: [instanceId] }), {
-        retryOn: ['InvalidInstanceID.NotFound'],
-        signal,
-      }).catch(() => []);
+      // Packer describes the instance again here because Go's waiters return nothing; the
+      // waiter's last answer already is that description, so Kiln saves the round trip.
+      const [instance] = running
+        ? [running]
+        : await retrying(() => api.describeInstances({ InstanceIds: [instanceId] }), {
+            retryOn: ['InvalidInstanceID.NotFound'],
+            signal,
+          }).catch(() => []);
       if (!instance) throw fail(ui, 'Error finding source instance.');
       provide({ instance });
       await source.recordVolumes(instance);

@@ -1,6 +1,7 @@
 import type { DescribeImagesCommandInput, Filter, Image } from '@aws-sdk/client-ec2';
 import type { Step } from '@kiln/sdk';
 import type { Ec2BuildContext } from '../context.js';
+import { sourceImageQuery } from '../early-reads.js';
 import type { RawTags } from '../settings.js';
 import { fail, messageOf } from './step-pre-validate.js';
 import type { SourceImageState } from './state.js';
@@ -17,16 +18,13 @@ export function mostRecent(images: readonly Image[]): Image | undefined {
 
 /** Packer's StepSourceAMIInfo: finds the source AMI by id or filter (most_recent) and checks it can be used. */
 export function stepSourceAmiInfo(ctx: Ec2BuildContext): Step<object, SourceImageState> {
-  const { settings, api } = ctx;
+  const { settings } = ctx;
   return {
     name: 'StepSourceAMIInfo',
     async run(_state, { ui }) {
-      const input: DescribeImagesCommandInput = {};
-      if (settings.sourceAmi) input.ImageIds = [settings.sourceAmi];
+      const input = sourceImageQuery(settings);
       const filter = settings.sourceAmiFilter;
-      if (filter && filter.filters.length > 0) input.Filters = ec2Filters(filter.filters);
-      if (filter && filter.owners.length > 0) input.Owners = [...filter.owners];
-      const images = await api.describeImages(input).catch((error: unknown) => {
+      const images = await ctx.early.sourceImageCandidates().catch((error: unknown) => {
         throw fail(ui, `Error querying AMI: ${messageOf(error)}`, error);
       });
       if (images.length === 0) throw fail(ui, `No AMI was found matching filters: ${describeQuery(input)}`);

@@ -27,7 +27,7 @@ export function readContract(file: URL): RecordedCall[] {
  */
 export function normalise(calls: readonly RecordedCall[], labels: Readonly<Record<string, string>> = {}): NormalisedCall[] {
   const text = placeholders(labels);
-  const out = calls.map((call) => {
+  const out = concurrentRunsInOneOrder(calls).map((call) => {
     const params: Record<string, string> = {};
     for (const [key, value] of Object.entries(call.params)) {
       if (key === 'ClientToken') continue;
@@ -114,6 +114,57 @@ function sortTags(params: Record<string, string>): Record<string, string> {
       });
   }
   return Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Calls Kiln makes at once: a run of them is put in one order on both sides (see below). */
+const CONCURRENT: readonly { readonly actions: RegExp; readonly leadingOnly?: boolean; readonly key: (call: RecordedCall) => string }[] = [
+  // The region check and the AMI-name and source-AMI queries (EarlyReads).
+  { actions: /^Describe/, leadingOnly: true, key: (call) => `${call.action} ${Object.keys(call.params).join()}` },
+  // The temporary key pair alongside the security group's calls; and their deletions.
+  { actions: /^(CreateKeyPair|CreateSecurityGroup|DescribeSecurityGroups|AuthorizeSecurityGroupIngress)$/, key: (call) => (call.action === 'CreateKeyPair' ? '0' : '1') },
+  { actions: /^(DeleteSecurityGroup|DeleteKeyPair)$/, key: (call) => (call.action === 'DeleteSecurityGroup' ? '0' : '1') },
+  // Every region's (and snapshot's) attributes, then every region's tags.
+  { actions: /^Modify(Image|Snapshot)Attribute$/, key: (call) => call.region },
+  { actions: /^CreateTags$/, key: (call) => call.region },
+];
+
+/**
+ * Puts each run of calls that Kiln makes at once in one order, on both sides: stably, so that each
+ * part keeps its own order, and before ids become placeholders, so that both sides number them
+ * alike.
+ */
+function concurrentRunsInOneOrder(calls: readonly RecordedCall[]): RecordedCall[] {
+  const sorted: RecordedCall[] = [];
+  for (let i = 0; i < calls.length; ) {
+    const kind = CONCURRENT.find((k) => k.actions.test(calls[i]!.action) && (!k.leadingOnly || i === 0));
+    let j = i + 1;
+    if (kind) while (j < calls.length && kind.actions.test(calls[j]!.action)) j++;
+    const run = calls.slice(i, j);
+    if (kind) run.sort((a, b) => kind.key(a).localeCompare(kind.key(b)));
+    sorted.push(...run);
+    i = j;
+  }
+  return sorted;
+}
+
+/**
+ * Packer's calls less those Kiln leaves out on purpose (docs/plugins/builder-amazon-ebs.md lists
+ * them): the Describe that repeats the one a waiter just made (Go's waiters return nothing, so
+ * Packer asks again), and StepCreateTags' DescribeImages before tagging (the AMI's wait already
+ * told its snapshots).
+ */
+export function withoutRepeatedReads(calls: readonly RecordedCall[]): RecordedCall[] {
+  return calls.filter((call, i) => {
+    const before = calls[i - 1];
+    const after = calls[i + 1];
+    const repeatsWaiter =
+      /^Describe(Instances|Images)$/.test(call.action) &&
+      before?.action === call.action &&
+      before.region === call.region &&
+      JSON.stringify(before.params) === JSON.stringify(call.params);
+    const readsBeforeTagging = call.action === 'DescribeImages' && after?.action === 'CreateTags' && after.region === call.region && 'ImageId.1' in call.params;
+    return !repeatsWaiter && !readsBeforeTagging;
+  });
 }
 
 function sortAttributeRuns(calls: NormalisedCall[]): NormalisedCall[] {

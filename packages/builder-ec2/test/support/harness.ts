@@ -97,8 +97,8 @@ export const AMAZON_EBS_STEPS = [
   'StepPreValidate',
   'StepSourceAMIInfo',
   'StepNetworkInfo',
-  'StepKeyPair',
-  'StepSecurityGroup',
+  // Run at once (sdk's concurrently), so the runner sees them as one step.
+  'StepKeyPair, StepSecurityGroup',
   'StepIamInstanceProfile',
   'StepCleanupVolumes',
   'StepRunSourceInstance',
