@@ -65,7 +65,7 @@ function describe(dir: string): TinyVm {
   const cmdline = readFileSync(join(dir, 'cmdline'), 'utf8').trim();
   const env = readFileSync(join(dir, 'tinyvm.env'), 'utf8');
   const password = /^TINYVM_PASSWORD=(.*)$/m.exec(env)?.[1] ?? 'packer';
-  const kernel = join(dir, 'vmlinuz');
+  const kernel = join(dir, 'vmlinux');
   const initrd = join(dir, 'initrd.img');
   return {
     dir,
