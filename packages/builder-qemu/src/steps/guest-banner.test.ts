@@ -43,6 +43,43 @@ describe('waitForSshBanner', () => {
     expect(Date.now() - upAt).toBeLessThan(300 + 250);
   });
 
+  it('retries a connection the guest closed unanswered (network up, sshd not yet) within retryMs, not at the next interval', async () => {
+    const upAt = Date.now() + 700;
+    let connections = 0;
+    server = createServer((socket) => {
+      sockets.push(socket);
+      connections += 1;
+      if (Date.now() < upAt) socket.destroy();
+      else socket.write('SSH-2.0-dropbear_2022.83\r\n');
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const ok = await waitForSshBanner('127.0.0.1', port, { budgetMs: 10_000, signal: never, everyMs: 5_000, retryMs: 100 });
+    expect(ok).toBe(true);
+    expect(Date.now() - upAt).toBeLessThan(100 + 250);
+    expect(connections).toBeGreaterThan(2);
+  });
+
+  it('retries a refused port (QEMU not listening yet) within retryMs', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const address = probe.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    await new Promise((resolve) => probe.close(resolve));
+    const upAt = Date.now() + 500;
+    setTimeout(() => {
+      server = createServer((socket) => {
+        sockets.push(socket);
+        socket.write('SSH-2.0-dropbear_2022.83\r\n');
+      });
+      server.listen(port, '127.0.0.1');
+    }, 500);
+    const ok = await waitForSshBanner('127.0.0.1', port, { budgetMs: 10_000, signal: never, everyMs: 5_000, retryMs: 100 });
+    expect(ok).toBe(true);
+    expect(Date.now() - upAt).toBeLessThan(100 + 250);
+  });
+
   it('gives a slow sshd several intervals to answer, with only `overlap` connections open at once', async () => {
     let connections = 0;
     let mostOpen = 0;

@@ -8,27 +8,33 @@ import { connect } from 'node:net';
  * fresh attempt starts every `everyMs` and each stays open while `overlap` newer ones are tried
  * (the oldest is dropped to make room): the guest is noticed within one interval of answering,
  * a slow sshd still gets `everyMs * overlap` to answer, and the guest never sees more than
- * `overlap` connections at once. Resolves false when `budgetMs` runs out or the signal fires (the
- * caller's connect step then reports as usual).
+ * `overlap` connections at once. A connection the other side refuses or closes straight away (the
+ * guest's network is up but its sshd is not listening yet: QEMU passes the guest's reset on as a
+ * close) is followed by a fresh one `retryMs` later instead of at the next interval, so an sshd
+ * that starts just after the network is noticed within about `retryMs`. Resolves false when
+ * `budgetMs` runs out or the signal fires (the caller's connect step then reports as usual).
  */
 export async function waitForSshBanner(
   host: string,
   port: number,
-  options: { readonly budgetMs: number; readonly signal: AbortSignal; readonly everyMs?: number; readonly overlap?: number },
+  options: { readonly budgetMs: number; readonly signal: AbortSignal; readonly everyMs?: number; readonly overlap?: number; readonly retryMs?: number },
 ): Promise<boolean> {
   const deadline = Date.now() + options.budgetMs;
   const everyMs = options.everyMs ?? 1_000;
   const overlap = options.overlap ?? 3;
+  const retryMs = options.retryMs ?? 100;
   const open: AbortController[] = [];
   const dropAll = (): void => open.splice(0).forEach((attempt) => attempt.abort());
   options.signal.addEventListener('abort', dropAll, { once: true });
   try {
     return await new Promise<boolean>((resolve) => {
       let settled = false;
+      let retry: NodeJS.Timeout | undefined;
       const finish = (ok: boolean): void => {
         if (settled) return;
         settled = true;
         clearInterval(timer);
+        clearTimeout(retry);
         resolve(ok);
       };
       const over = (): boolean => Date.now() >= deadline || options.signal.aborted;
@@ -40,11 +46,17 @@ export async function waitForSshBanner(
         if (open.length >= overlap) open.shift()?.abort();
         const controller = new AbortController();
         open.push(controller);
-        void bannerWithin(host, port, deadline - Date.now(), controller.signal).then((ok) => {
+        void bannerWithin(host, port, deadline - Date.now(), controller.signal).then((outcome) => {
           const index = open.indexOf(controller);
           if (index >= 0) open.splice(index, 1);
-          if (ok) finish(true);
+          if (outcome === 'banner') finish(true);
           else if (over() && open.length === 0) finish(false);
+          else if (outcome === 'refused' && !settled && retry === undefined) {
+            retry = setTimeout(() => {
+              retry = undefined;
+              attempt();
+            }, retryMs);
+          }
         });
       };
       const timer = setInterval(attempt, everyMs);
@@ -56,27 +68,30 @@ export async function waitForSshBanner(
   }
 }
 
-/** One connection: true when it sends a banner; false when it closes, fails, times out or is dropped first. */
-function bannerWithin(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+/**
+ * One connection: `banner` when it sends one; `refused` when it is refused or closed without a
+ * word; `failed` when it sends something else, times out or is dropped first.
+ */
+function bannerWithin(host: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<'banner' | 'refused' | 'failed'> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     let received = '';
-    const finish = (ok: boolean): void => {
+    const finish = (outcome: 'banner' | 'refused' | 'failed'): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       socket.destroy();
-      resolve(ok);
+      resolve(outcome);
     };
-    const onAbort = (): void => finish(false);
-    const timer = setTimeout(() => finish(false), timeoutMs);
+    const onAbort = (): void => finish('failed');
+    const timer = setTimeout(() => finish('failed'), timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => {
       received += chunk;
-      if (received.startsWith('SSH-')) finish(true);
-      else if (received.length >= 4) finish(false);
+      if (received.startsWith('SSH-')) finish('banner');
+      else if (received.length >= 4) finish('failed');
     });
-    socket.once('error', () => finish(false));
-    socket.once('close', () => finish(false));
+    socket.once('error', () => finish(received ? 'failed' : 'refused'));
+    socket.once('close', () => finish(received ? 'failed' : 'refused'));
   });
 }
