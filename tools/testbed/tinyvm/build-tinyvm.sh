@@ -222,7 +222,9 @@ done > "$out/host_keys.pub"
 
 # ------------------------------------------------------------------------------------ disk
 rm -f "$out/base.raw" "$out/base.qcow2"
-mke2fs -q -F -t ext4 -L tinyroot -E root_owner=0:0 -d "$root" "$out/base.raw" "${disk_mb}M" >/dev/null
+# No journal: the guest always stops with / read-only (rcK), and mounting, syncing and remounting
+# without one are quicker under TCG (~0.1 s a boot).
+mke2fs -q -F -t ext4 -O ^has_journal -L tinyroot -E root_owner=0:0 -d "$root" "$out/base.raw" "${disk_mb}M" >/dev/null
 if [ "$(id -u)" != 0 ]; then
   # mke2fs -d keeps the builder's uid; dropbear wants root's files owned by root.
   (cd "$root" && find . -mindepth 1 | sed 's|^\.||' | while read -r p; do printf 'sif "%s" uid 0\nsif "%s" gid 0\n' "$p" "$p"; done) |
