@@ -119,9 +119,9 @@ export class AmazonEbsBuilder implements Builder<AmazonEbsConfig> {
     const keyPair = stepKeyPair(ctx, this.options.cwd);
     const securityGroup = stepSecurityGroup(ctx);
     // Neither needs the other, so the security group's round trips go while EC2 makes the key
-    // pair; -debug keeps them apart, to pause after each as Packer does.
+    // pair; -debug keeps them apart, to pause after each as Packer does (and so below).
     const withAccess = build.env.debug ? located.then(keyPair).then(securityGroup) : located.then(concurrently(keyPair, securityGroup));
-    return withAccess
+    const copied = withAccess
       .then(stepIamInstanceProfile(ctx, clients.iam))
       .then(stepCleanupVolumes(ctx, source))
       .then(launch)
@@ -149,9 +149,11 @@ export class AmazonEbsBuilder implements Builder<AmazonEbsConfig> {
       .then(stepModifyInstance(ctx))
       .then(stepDeregisterAmi(ctx))
       .then(stepCreateAmi(ctx, records))
-      .then(stepAmiRegionCopy(ctx, records))
-      .then(stepModifyAmiAttributes(ctx))
-      .then(stepCreateTags(ctx));
+      .then(stepAmiRegionCopy(ctx, records));
+    const attributes = stepModifyAmiAttributes(ctx);
+    const tags = stepCreateTags(ctx);
+    // Attributes and tags touch different things of the same AMIs: both at once, unless -debug.
+    return build.env.debug ? copied.then(attributes).then(tags) : copied.then(concurrently(attributes, tags));
   }
 }
 

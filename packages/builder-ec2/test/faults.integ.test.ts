@@ -11,7 +11,7 @@ import { awsClients } from '../src/client.js';
 import type { AmazonEbsConfig } from '../src/config.js';
 import { ec2LedgerCleaner } from '../src/ledger-cleaner.js';
 import { SOURCE_AMI, TEST_AMIS } from './support/amis.js';
-import { CREATE_CALLS, faultyClients, type CreateCall } from './support/faults.js';
+import { CREATE_CALLS, faultyClients, type CreateCall, type FaultyClients } from './support/faults.js';
 import { AMAZON_EBS_STEPS, motoConfig, runBuilder } from './support/harness.js';
 import { EMPTY_INVENTORY, TEST_CREDENTIALS, added, inventory, type Inventory } from './support/inventory.js';
 
@@ -115,15 +115,14 @@ async function cleanUp(cacheDir: string): Promise<string[]> {
 async function freezeAndCleanUp(config: AmazonEbsConfig, call: string): Promise<string[]> {
   const cacheDir = await mkdtemp(path.join(tmpdir(), 'kiln-frozen-'));
   let ledger: FileLedger | undefined;
+  let clients: FaultyClients | undefined;
   const frozen = new Promise<void>((resolve) => {
-    void runBuilder(config, {
-      cacheDir,
-      ledgerOwner: DEAD_OWNER,
-      onLedger: (l) => (ledger = l),
-      clients: faultyClients({ hangAfter: call, onTriggered: () => resolve() }),
-    });
+    clients = faultyClients({ hangAfter: call, onTriggered: () => resolve() });
+    void runBuilder(config, { cacheDir, ledgerOwner: DEAD_OWNER, onLedger: (l) => (ledger = l), clients });
   });
   await frozen;
+  // What was on its way when the process died still reaches EC2; a cleanup comes after that.
+  await clients!.sent();
   await ledger!.flush();
   return cleanUp(cacheDir);
 }

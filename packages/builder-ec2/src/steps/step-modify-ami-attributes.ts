@@ -51,40 +51,36 @@ export function stepModifyAmiAttributes(ctx: Ec2BuildContext): Step<AmiState & S
           { UserIds: [...settings.snapshotUsers], CreateVolumePermission: { Add: settings.snapshotUsers.map((u) => ({ UserId: u })) } },
         ]);
       }
-      // The lines come in Packer's order; the calls for different AMIs and snapshots then go at
+      // The lines come in Packer's order, all before the first call (so that StepCreateTags can run
+      // alongside and still print after them); the calls for every AMI and snapshot then go at
       // once (Packer makes them one by one, walking its regions in Go map order).
-      await allOrFirstError(
-        ui,
-        inRegionOrder(ctx, state.amis).map(([region, ami]) => {
-          ui.say(`Modifying attributes on AMI (${ami})...`);
-          for (const [name] of imageOptions) ui.message(`Modifying: ${name}`);
+      const onAmis = inRegionOrder(ctx, state.amis).map(([region, ami]) => {
+        ui.say(`Modifying attributes on AMI (${ami})...`);
+        for (const [name] of imageOptions) ui.message(`Modifying: ${name}`);
+        const api = ctx.apiFor(region);
+        return async () => {
+          for (const [, input] of imageOptions) {
+            await api.modifyImageAttribute({ ...input, ImageId: ami }).catch((error: unknown) => {
+              throw new Error(`Error modify AMI attributes: ${messageOf(error)}`, { cause: error });
+            });
+          }
+        };
+      });
+      const onSnapshots = inRegionOrder(ctx, state.snapshots).flatMap(([region, snapshots]) =>
+        snapshots.map((snapshot) => {
+          ui.say(`Modifying attributes on snapshot (${snapshot})...`);
+          for (const [name] of snapshotOptions) ui.message(`Modifying: ${name}`);
           const api = ctx.apiFor(region);
           return async () => {
-            for (const [, input] of imageOptions) {
-              await api.modifyImageAttribute({ ...input, ImageId: ami }).catch((error: unknown) => {
-                throw new Error(`Error modify AMI attributes: ${messageOf(error)}`, { cause: error });
+            for (const [, input] of snapshotOptions) {
+              await api.modifySnapshotAttribute({ ...input, SnapshotId: snapshot }).catch((error: unknown) => {
+                throw new Error(`Error modify snapshot attributes: ${messageOf(error)}`, { cause: error });
               });
             }
           };
         }),
       );
-      await allOrFirstError(
-        ui,
-        inRegionOrder(ctx, state.snapshots).flatMap(([region, snapshots]) =>
-          snapshots.map((snapshot) => {
-            ui.say(`Modifying attributes on snapshot (${snapshot})...`);
-            for (const [name] of snapshotOptions) ui.message(`Modifying: ${name}`);
-            const api = ctx.apiFor(region);
-            return async () => {
-              for (const [, input] of snapshotOptions) {
-                await api.modifySnapshotAttribute({ ...input, SnapshotId: snapshot }).catch((error: unknown) => {
-                  throw new Error(`Error modify snapshot attributes: ${messageOf(error)}`, { cause: error });
-                });
-              }
-            };
-          }),
-        ),
-      );
+      await allOrFirstError(ui, [...onAmis, ...onSnapshots]);
     },
   };
 }

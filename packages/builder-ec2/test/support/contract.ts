@@ -116,6 +116,8 @@ function sortTags(params: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+const ATTRIBUTES_THEN_TAGS = ['ModifyImageAttribute', 'ModifySnapshotAttribute', 'CreateTags'];
+
 /** Calls Kiln makes at once: a run of them is put in one order on both sides (see below). */
 const CONCURRENT: readonly { readonly actions: RegExp; readonly leadingOnly?: boolean; readonly key: (call: RecordedCall) => string }[] = [
   // The region check and the AMI-name and source-AMI queries (EarlyReads).
@@ -123,9 +125,8 @@ const CONCURRENT: readonly { readonly actions: RegExp; readonly leadingOnly?: bo
   // The temporary key pair alongside the security group's calls; and their deletions.
   { actions: /^(CreateKeyPair|CreateSecurityGroup|DescribeSecurityGroups|AuthorizeSecurityGroupIngress)$/, key: (call) => (call.action === 'CreateKeyPair' ? '0' : '1') },
   { actions: /^(DeleteSecurityGroup|DeleteKeyPair)$/, key: (call) => (call.action === 'DeleteSecurityGroup' ? '0' : '1') },
-  // Every region's (and snapshot's) attributes, then every region's tags.
-  { actions: /^Modify(Image|Snapshot)Attribute$/, key: (call) => call.region },
-  { actions: /^CreateTags$/, key: (call) => call.region },
+  // Every AMI's and snapshot's attributes alongside every region's tags.
+  { actions: /^(Modify(Image|Snapshot)Attribute|CreateTags)$/, key: (call) => `${ATTRIBUTES_THEN_TAGS.indexOf(call.action)} ${call.region}` },
 ];
 
 /**

@@ -26,33 +26,57 @@ export type CreateCall = (typeof CREATE_CALLS)[number];
 export interface FaultPlan {
   /** The call succeeds at EC2, then the builder sees this error instead of the answer. */
   readonly failAfter?: string;
-  /** The call succeeds at EC2, then never returns (a process killed at that moment). */
+  /**
+   * The call succeeds at EC2, then never returns, and neither does any call made after it: a
+   * process killed at that moment. Calls already on their way still reach EC2, as they would.
+   */
   readonly hangAfter?: string;
   /** Called once the planned call went through. */
   readonly onTriggered?: (call: string) => void;
 }
 
+/** A client factory for awsClients' place, and a way to wait for what it had sent. */
+export type FaultyClients = ((access: AwsAccess) => AwsClients) & {
+  /** Resolves once every call sent before the hang has been answered by EC2 (cleanup comes later in real life). */
+  sent(): Promise<void>;
+};
+
 /** Real AWS clients (static test credentials) whose planned call misbehaves once it has reached EC2. */
-export function faultyClients(plan: FaultPlan): (access: AwsAccess) => AwsClients {
+export function faultyClients(plan: FaultPlan): FaultyClients {
   let triggered = false;
+  let dead = false;
+  const inFlight = new Set<Promise<unknown>>();
   const wrap = <T extends object>(api: T): T =>
     new Proxy(api, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver) as unknown;
-        if (typeof value !== 'function' || triggered) return value;
+        if (typeof value !== 'function') return value;
         const name = String(property);
-        if (name !== plan.failAfter && name !== plan.hangAfter) return value;
         return async (...args: unknown[]) => {
-          const result = (await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args)) as unknown;
-          if (triggered) return result;
+          const never = new Promise<never>(() => undefined);
+          if (dead) return never;
+          const call = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          inFlight.add(call);
+          const answer = await call.then(
+            (result) => ({ result }),
+            (error: unknown) => ({ error }),
+          );
+          inFlight.delete(call);
+          // A dead process sees no answer.
+          if (dead) return never;
+          if ('error' in answer) throw answer.error;
+          if (triggered || (name !== plan.failAfter && name !== plan.hangAfter)) return answer.result;
           triggered = true;
           plan.onTriggered?.(name);
-          if (name === plan.hangAfter) return new Promise(() => undefined);
+          if (name === plan.hangAfter) {
+            dead = true;
+            return never;
+          }
           throw Object.assign(new Error(`injected failure after ${name} reached EC2`), { name: 'InjectedFault' });
         };
       },
     });
-  return (access) => {
+  const factory = (access: AwsAccess): AwsClients => {
     const real = awsClients({ ...access, staticCredentials: TEST_CREDENTIALS });
     const apis = new Map<string, Ec2Api>();
     let iam: IamApi | undefined;
@@ -66,4 +90,9 @@ export function faultyClients(plan: FaultPlan): (access: AwsAccess) => AwsClient
       iam: () => (iam ??= wrap(real.iam())),
     };
   };
+  return Object.assign(factory, {
+    async sent() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  });
 }

@@ -112,6 +112,5 @@ export const AMAZON_EBS_STEPS = [
   'StepDeregisterAMI',
   'StepCreateAMI',
   'StepAMIRegionCopy',
-  'StepModifyAMIAttributes',
-  'StepCreateTags',
+  'StepModifyAMIAttributes, StepCreateTags',
 ];
