@@ -54,34 +54,39 @@ export function stepModifyAmiAttributes(ctx: Ec2BuildContext): Step<AmiState & S
       // The lines come in Packer's order, all before the first call (so that StepCreateTags can run
       // alongside and still print after them); the calls for every AMI and snapshot then go at
       // once (Packer makes them one by one, walking its regions in Go map order).
-      const onAmis = inRegionOrder(ctx, state.amis).map(([region, ami]) => {
-        ui.say(`Modifying attributes on AMI (${ami})...`);
-        for (const [name] of imageOptions) ui.message(`Modifying: ${name}`);
-        const api = ctx.apiFor(region);
-        return async () => {
-          for (const [, input] of imageOptions) {
-            await api.modifyImageAttribute({ ...input, ImageId: ami }).catch((error: unknown) => {
-              throw new Error(`Error modify AMI attributes: ${messageOf(error)}`, { cause: error });
-            });
-          }
-        };
-      });
+      const onAmis = inRegionOrder(ctx, state.amis).map(([region, ami]) =>
+        announced(ui, `Modifying attributes on AMI (${ami})...`, imageOptions, 'Error modify AMI attributes', (input) =>
+          ctx.apiFor(region).modifyImageAttribute({ ...input, ImageId: ami }),
+        ),
+      );
       const onSnapshots = inRegionOrder(ctx, state.snapshots).flatMap(([region, snapshots]) =>
-        snapshots.map((snapshot) => {
-          ui.say(`Modifying attributes on snapshot (${snapshot})...`);
-          for (const [name] of snapshotOptions) ui.message(`Modifying: ${name}`);
-          const api = ctx.apiFor(region);
-          return async () => {
-            for (const [, input] of snapshotOptions) {
-              await api.modifySnapshotAttribute({ ...input, SnapshotId: snapshot }).catch((error: unknown) => {
-                throw new Error(`Error modify snapshot attributes: ${messageOf(error)}`, { cause: error });
-              });
-            }
-          };
-        }),
+        snapshots.map((snapshot) =>
+          announced(ui, `Modifying attributes on snapshot (${snapshot})...`, snapshotOptions, 'Error modify snapshot attributes', (input) =>
+            ctx.apiFor(region).modifySnapshotAttribute({ ...input, SnapshotId: snapshot }),
+          ),
+        ),
       );
       await allOrFirstError(ui, [...onAmis, ...onSnapshots]);
     },
+  };
+}
+
+/** Says the lines for one resource now; returns its modifications, one option after the other, to run later. */
+function announced<Input>(
+  ui: { say(text: string): void; message(text: string): void },
+  headline: string,
+  options: readonly [string, Input][],
+  failure: string,
+  modify: (input: Input) => Promise<void>,
+): () => Promise<void> {
+  ui.say(headline);
+  for (const [name] of options) ui.message(`Modifying: ${name}`);
+  return async () => {
+    for (const [, input] of options) {
+      await modify(input).catch((error: unknown) => {
+        throw new Error(`${failure}: ${messageOf(error)}`, { cause: error });
+      });
+    }
   };
 }
 
