@@ -1,3 +1,6 @@
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { GeneratedData, Hook } from '@kiln/sdk';
 import { describe, expect, it } from 'vitest';
 import type { AmazonEbsConfig } from '../src/config.js';
@@ -32,6 +35,21 @@ describe('amazon-ebs over a fake EC2', () => {
     );
     expect(fake.region('us-west-2').tags.get(west!.split(':')[1]!)).toEqual([{ Key: 'Base', Value: 'base-image' }]);
     expect(run.ledger.resources).toEqual([]);
+  });
+
+  it('with -debug runs the key pair and security group, then attributes and tags, one after the other, pausing after each', async () => {
+    const fake = new FakeEc2([sourceImage()]);
+    const cwd = await mkdtemp(path.join(tmpdir(), 'kiln-ec2-debug-'));
+    const run = await runBuilder(config({ ami_regions: ['us-west-2'], tags: { T: 't' }, ami_groups: ['all'] }), withFake(fake, { debug: true, cwd }));
+    expect(run.error).toBeUndefined();
+    const started = run.steps.filter((e) => e.phase === 'run' && e.status === 'started').map((e) => e.step);
+    expect(started).toEqual(AMAZON_EBS_STEPS.flatMap((step) => step.split(', ')));
+    for (const step of ['StepKeyPair', 'StepSecurityGroup', 'StepModifyAMIAttributes', 'StepCreateTags']) {
+      expect(run.lines).toContain(`ask: Pausing after run of step '${step}'. Press enter to continue.`);
+    }
+    expect(run.lines).toContain(`message: Saving key for debug purposes: ${path.join(cwd, 'ec2_amazon-ebs.pem')}`);
+    // The debug key goes with the key pair.
+    expect(await readdir(cwd)).toEqual([]);
   });
 
   it('writes every resource to the ledger before the call that creates it', async () => {

@@ -51,6 +51,8 @@ export interface RunOptions extends AmazonEbsBuilderOptions {
   readonly ledgerOwner?: ProcessIdentity;
   /** Receives the ledger before the build starts (a test that never awaits the run still reads it). */
   readonly onLedger?: (ledger: FileLedger) => void;
+  /** -debug: every pause is answered at once. */
+  readonly debug?: boolean;
 }
 
 /** Prepares and runs amazon-ebs as core would, with a file ledger in a temp cache dir. */
@@ -60,7 +62,7 @@ export async function runBuilder(config: AmazonEbsConfig, options: RunOptions = 
   const cacheDir = options.cacheDir ?? (await mkdtemp(path.join(tmpdir(), 'kiln-ec2-cache-')));
   const ledger = FileLedger.forRun(cacheDir, `run-${Date.now()}`, options.ledgerOwner);
   options.onLedger?.(ledger);
-  const ui = recordingUi();
+  const ui = recordingUi(options.debug ? Array<string>(100).fill('') : []);
   const steps: StepEvent[] = [];
   const ctx: BuildContext = {
     ui,
@@ -71,7 +73,7 @@ export async function runBuilder(config: AmazonEbsConfig, options: RunOptions = 
       builderType: 'amazon-ebs',
       runUuid: 'test-run',
       cacheDir,
-      debug: false,
+      debug: options.debug ?? false,
       force: options.force ?? false,
       onError: 'cleanup',
       userVariables: {},
