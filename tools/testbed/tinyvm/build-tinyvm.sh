@@ -168,6 +168,9 @@ mount -t tmpfs -o mode=755 tmpfs /run
 hostname -F /etc/hostname
 ip link set lo up
 ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0
+# Announce the address (as a DHCP client's first packet would): QEMU's user network learns the
+# guest's MAC now, and delivers connections that wait for it at once instead of on its next ARP.
+arping -q -U -c 1 -I eth0 10.0.2.15 &
 EOF
 # busybox's `umount -a -r` drops /proc before remounting /: stop dropbear and remount / read-only
 # ourselves so the image is left clean. Then power off at once: after this script busybox init
