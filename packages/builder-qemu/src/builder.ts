@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import {
   parseGoDuration,
   runSteps,
@@ -54,6 +55,8 @@ export class QemuBuilder implements Builder<QemuConfig> {
     const driver = (this.options.driver ?? ((c) => spawnQemuDriver({ qemuBinary: c.qemuBinary })))(config);
     const cacheDir = ctx.env.cacheDir;
     const render = prepareCtx.render.bind(prepareCtx);
+    // The connection on which the guest's sshd answered the banner probe: the SSH handshake runs on it.
+    let answered: Socket | undefined;
 
     const stepList: Step<QemuState, Partial<QemuState>>[] = [
       stepDownload(config, cacheDir),
@@ -76,10 +79,15 @@ export class QemuBuilder implements Builder<QemuConfig> {
           host: () => config.ssh.ssh_host || '127.0.0.1',
           port: (state) => state.commHostPort ?? config.commPort,
           config: () => config.ssh,
+          socket: () => {
+            const socket = answered;
+            answered = undefined;
+            return socket;
+          },
         }),
         async (state, signal) => {
           if (sshBannerProbe(config) && state.commHostPort !== undefined) {
-            await waitForSshBanner('127.0.0.1', state.commHostPort, { budgetMs: sshTimeoutMs(config), signal });
+            answered = await waitForSshBanner('127.0.0.1', state.commHostPort, { budgetMs: sshTimeoutMs(config), signal });
           }
         },
       ),
@@ -107,7 +115,12 @@ export class QemuBuilder implements Builder<QemuConfig> {
       stepShutdown(config),
       stepConvertDisk(config, driver),
     ];
-    const state = await runSteps<QemuState>(stepList, {}, ctx);
+    let state: QemuState;
+    try {
+      state = await runSteps<QemuState>(stepList, {}, ctx);
+    } finally {
+      answered?.destroy();
+    }
     return new QemuArtifact(config.outputDir, await filesUnder(config.outputDir), {
       generatedData: state.generatedData,
       diskName: config.vmName,

@@ -1,4 +1,5 @@
 import { KilnError, formatGoDuration, sleep, type Ui } from '@kiln/sdk';
+import type { Duplex } from 'node:stream';
 import type { Client } from 'ssh2';
 import { SshCommunicator } from './communicator.js';
 import type { SshConfig } from './config.js';
@@ -21,6 +22,13 @@ export interface ConnectSshOptions {
   readonly signal?: AbortSignal;
   /** Where SSH_AUTH_SOCK is read (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * An open connection to the machine's sshd, asked for once, before the first attempt: the first
+   * handshake runs over it instead of a new connection (a builder that has just seen the server's
+   * banner on it saves the machine a second sshd process). Unread bytes, the banner included, must
+   * still be in the stream. Later attempts dial as usual.
+   */
+  readonly socket?: () => Duplex | undefined;
 }
 
 /**
@@ -59,7 +67,7 @@ export async function connectSsh(options: ConnectSshOptions): Promise<SshCommuni
       connected.client.end();
       ui?.say(`Pausing ${formatGoDuration(settings.pauseBeforeConnectingMs)} before connecting...`);
       await sleep(settings.pauseBeforeConnectingMs, options.signal);
-      connected = await waitForSsh(connector, settings, options.host, port, options);
+      connected = await waitForSsh(connector, settings, options.host, port, { ...(ui ? { ui } : {}), ...(options.signal ? { signal: options.signal } : {}) });
     }
     const communicator = new SshCommunicator(connected.client, connector, connected.endpoint, ui);
     await communicator.start().catch(async (error: unknown) => {
@@ -78,7 +86,7 @@ async function waitForSsh(
   settings: SshSettings,
   host: Lazy<string>,
   port: Lazy<number>,
-  options: { ui?: Ui; signal?: AbortSignal },
+  options: { ui?: Ui; signal?: AbortSignal; socket?: () => Duplex | undefined },
 ): Promise<{ client: Client; endpoint: Endpoint }> {
   options.ui?.say('Waiting for SSH to become available...');
   const diagnostics = new ConnectDiagnostics();
@@ -88,6 +96,7 @@ async function waitForSsh(
   const stop = options.signal ? AbortSignal.any([options.signal, timedOut.signal]) : timedOut.signal;
   let authFailures = 0;
   let delay = FIRST_RETRY_MS;
+  let ready = options.socket?.();
   const pause = (ms: number) => sleep(Math.min(ms, Math.max(0, deadline - Date.now())), stop).catch(() => undefined);
   try {
     for (;;) {
@@ -103,7 +112,9 @@ async function waitForSsh(
       }
       diagnostics.attempt(connector.target(endpoint));
       try {
-        const client = await connector.connect(endpoint, { timeoutMs: Math.max(1, deadline - Date.now()), signal: stop });
+        const sock = ready;
+        ready = undefined;
+        const client = await connector.connect(endpoint, { timeoutMs: Math.max(1, deadline - Date.now()), signal: stop, ...(sock ? { sock } : {}) });
         options.ui?.say('Connected to SSH!');
         return { client, endpoint };
       } catch (error) {
@@ -123,6 +134,7 @@ async function waitForSsh(
     }
   } finally {
     clearTimeout(timer);
+    ready?.destroy();
   }
 }
 

@@ -140,9 +140,9 @@ export class Connector {
     };
   }
 
-  /** One connection attempt: TCP (or bastion / proxy), handshake, authentication. */
-  async connect(endpoint: Endpoint, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Client> {
-    const sock = await this.dial(endpoint, options);
+  /** One connection attempt: TCP (or bastion / proxy, or the open `sock` given), handshake, authentication. */
+  async connect(endpoint: Endpoint, options: { timeoutMs: number; signal?: AbortSignal; sock?: Duplex }): Promise<Client> {
+    const sock = options.sock ?? (await this.dial(endpoint, options));
     try {
       const { client } = await sshHandshake({
         sock,

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { isKilnError, type Communicator, type Step, type Ui } from '@kiln/sdk';
 import type { SshCommunicator } from './communicator.js';
 import type { SshConfig } from './config.js';
@@ -15,6 +16,8 @@ export interface StepConnectSshOptions<State extends object> {
   privateKeys?(state: Readonly<State>): readonly InMemoryKey[];
   /** Where SSH_AUTH_SOCK is read (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** An open connection to the sshd for the first attempt (see ConnectSshOptions.socket). */
+  socket?(state: Readonly<State>): Duplex | undefined;
 }
 
 export interface ConnectedState {
@@ -42,6 +45,7 @@ export function stepConnectSsh<State extends object>(options: StepConnectSshOpti
           ui: ctx.ui,
           signal: ctx.signal,
           ...(options.env ? { env: options.env } : {}),
+          ...(options.socket ? { socket: () => options.socket!(state) } : {}),
         });
         return { communicator };
       } catch (error) {

@@ -153,3 +153,32 @@ describe('tunnels', () => {
     }
   });
 });
+
+describe('a connection handed over by the caller', () => {
+  it('runs the first handshake over it, banner already read and pushed back, without dialing', async () => {
+    // The socket a readiness probe kept: the banner was read, then put back for the SSH client.
+    const sock = connect({ host: target.host, port: target.port });
+    const banner = await new Promise<Buffer>((resolve) => sock.once('data', (chunk: Buffer) => resolve(chunk)));
+    expect(banner.toString('latin1')).toMatch(/^SSH-2\.0-/);
+    sock.pause();
+    sock.unshift(banner);
+    const closedPort = await freePort();
+    let asked = 0;
+    const communicator = await connectSsh({
+      host: target.host,
+      // Nothing listens here: a dialed attempt could not succeed.
+      port: closedPort,
+      config: keyConfig(target, { ssh_timeout: '5s' }),
+      socket: () => {
+        asked += 1;
+        return sock;
+      },
+    });
+    try {
+      expect((await run(communicator, 'echo handed-over')).stdout).toEqual(['handed-over']);
+      expect(asked).toBe(1);
+    } finally {
+      await communicator.close();
+    }
+  });
+});

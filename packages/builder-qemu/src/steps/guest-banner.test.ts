@@ -29,17 +29,31 @@ describe('waitForSshBanner', () => {
   it('gets the banner on a fresh connection while the early, silent ones still wait', async () => {
     const forwarded = await forwardedPort(2);
     const started = Date.now();
-    const ok = await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 10_000, signal: never, everyMs: 100 });
-    expect(ok).toBe(true);
+    const socket = await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 10_000, signal: never, everyMs: 100 });
+    expect(socket).toBeDefined();
+    socket?.destroy();
     expect(forwarded.connections()).toBe(3);
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('hands over the connection that answered, paused, with the banner still to be read', async () => {
+    const forwarded = await forwardedPort(0);
+    const socket = await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 10_000, signal: never, everyMs: 100 });
+    expect(socket).toBeDefined();
+    expect(socket!.isPaused()).toBe(true);
+    const first = new Promise<Buffer>((resolve) => socket!.once('data', resolve));
+    socket!.resume();
+    expect((await first).toString('latin1')).toBe('SSH-2.0-dropbear_2022.83\r\n');
+    expect(forwarded.connections()).toBe(1);
+    socket!.destroy();
   });
 
   it('notices a guest within one interval of its coming up', async () => {
     const upAt = Date.now() + 1_000;
     const forwarded = await forwardedPort(0, upAt);
-    const ok = await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 10_000, signal: never, everyMs: 300 });
-    expect(ok).toBe(true);
+    const socket = await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 10_000, signal: never, everyMs: 300 });
+    expect(socket).toBeDefined();
+    socket?.destroy();
     expect(Date.now() - upAt).toBeLessThan(300 + 250);
   });
 
@@ -55,8 +69,9 @@ describe('waitForSshBanner', () => {
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const ok = await waitForSshBanner('127.0.0.1', port, { budgetMs: 10_000, signal: never, everyMs: 5_000, retryMs: 100 });
-    expect(ok).toBe(true);
+    const socket = await waitForSshBanner('127.0.0.1', port, { budgetMs: 10_000, signal: never, everyMs: 5_000, retryMs: 100 });
+    expect(socket).toBeDefined();
+    socket?.destroy();
     expect(Date.now() - upAt).toBeLessThan(100 + 250);
     expect(connections).toBeGreaterThan(2);
   });
@@ -75,8 +90,9 @@ describe('waitForSshBanner', () => {
       });
       server.listen(port, '127.0.0.1');
     }, 500);
-    const ok = await waitForSshBanner('127.0.0.1', port, { budgetMs: 10_000, signal: never, everyMs: 5_000, retryMs: 100 });
-    expect(ok).toBe(true);
+    const socket = await waitForSshBanner('127.0.0.1', port, { budgetMs: 10_000, signal: never, everyMs: 5_000, retryMs: 100 });
+    expect(socket).toBeDefined();
+    socket?.destroy();
     expect(Date.now() - upAt).toBeLessThan(100 + 250);
   });
 
@@ -92,8 +108,9 @@ describe('waitForSshBanner', () => {
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const ok = await waitForSshBanner('127.0.0.1', port, { budgetMs: 10_000, signal: never, everyMs: 200, overlap: 3 });
-    expect(ok).toBe(true);
+    const socket = await waitForSshBanner('127.0.0.1', port, { budgetMs: 10_000, signal: never, everyMs: 200, overlap: 3 });
+    expect(socket).toBeDefined();
+    socket?.destroy();
     expect(connections).toBeLessThanOrEqual(3);
     expect(mostOpen).toBeLessThanOrEqual(3);
   });
@@ -101,12 +118,12 @@ describe('waitForSshBanner', () => {
   it('gives up when the budget runs out, and when the caller cancels', async () => {
     const forwarded = await forwardedPort(Number.POSITIVE_INFINITY);
     const started = Date.now();
-    expect(await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 500, signal: never, everyMs: 100 })).toBe(false);
+    expect(await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 500, signal: never, everyMs: 100 })).toBeUndefined();
     expect(Date.now() - started).toBeLessThan(1_500);
     const cancel = new AbortController();
     setTimeout(() => cancel.abort(), 300);
     const cancelledAt = Date.now();
-    expect(await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 60_000, signal: cancel.signal, everyMs: 100 })).toBe(false);
+    expect(await waitForSshBanner('127.0.0.1', forwarded.port, { budgetMs: 60_000, signal: cancel.signal, everyMs: 100 })).toBeUndefined();
     expect(Date.now() - cancelledAt).toBeLessThan(1_500);
   });
 });
