@@ -1,20 +1,21 @@
 import { connect, type Socket } from 'node:net';
 
 /**
- * Resolves with an open connection once something on host:port sends a line starting `SSH-`. QEMU's user-mode network
- * accepts a forwarded connection at once, before the guest listens, and then forwards it with
- * TCP's back-off (1 s, 2 s, 4 s...): a connection made too early can stall for seconds after the
- * guest is up, while on a busy host a guest's sshd can take seconds to answer a good one. So a
- * fresh attempt starts every `everyMs` and each stays open while `overlap` newer ones are tried
- * (the oldest is dropped to make room): the guest is noticed within one interval of answering,
- * a slow sshd still gets `everyMs * overlap` to answer, and the guest never sees more than
- * `overlap` connections at once. A connection the other side refuses or closes straight away (the
- * guest's network is up but its sshd is not listening yet: QEMU passes the guest's reset on as a
- * close) is followed by a fresh one `retryMs` later instead of at the next interval, so an sshd
- * that starts just after the network is noticed within about `retryMs`. The connection that
- * answered is handed over paused, the banner pushed back unread, so the SSH handshake can run on
- * it (the caller uses or destroys it). Resolves undefined when `budgetMs` runs out or the signal
- * fires (the caller's connect step then reports as usual).
+ * Resolves with an open connection once something on host:port sends a line starting `SSH-`.
+ * QEMU's user-mode network accepts a forwarded connection at once, before the guest listens, and
+ * holds its SYN until the guest's network answers; what it holds goes out only when it next has
+ * something to send (a new connection), or on TCP's back-off (1 s, 2 s, 4 s...): a connection
+ * made too early can stall for seconds after the guest is up, while on a busy host a guest's sshd
+ * can take seconds to answer a good one. So a fresh attempt starts every `everyMs` (250 ms) and
+ * each stays open while `overlap` (12) newer ones are tried (the oldest is dropped to make room):
+ * the guest is noticed within about one interval of answering, a slow sshd still gets
+ * `everyMs * overlap` (3 s) to answer, and the guest never sees more than `overlap` connections at
+ * once. A connection the other side refuses or closes straight away (the guest's network is up but
+ * its sshd is not listening yet: QEMU passes the guest's reset on as a close) is followed by a
+ * fresh one `retryMs` (100 ms) later instead of at the next interval. The connection that answered
+ * is handed over paused, the banner pushed back unread, so the SSH handshake can run on it (the
+ * caller uses or destroys it). Resolves undefined when `budgetMs` runs out or the signal fires
+ * (the caller's connect step then reports as usual).
  */
 export async function waitForSshBanner(
   host: string,
@@ -22,8 +23,8 @@ export async function waitForSshBanner(
   options: { readonly budgetMs: number; readonly signal: AbortSignal; readonly everyMs?: number; readonly overlap?: number; readonly retryMs?: number },
 ): Promise<Socket | undefined> {
   const deadline = Date.now() + options.budgetMs;
-  const everyMs = options.everyMs ?? 1_000;
-  const overlap = options.overlap ?? 3;
+  const everyMs = options.everyMs ?? 250;
+  const overlap = options.overlap ?? 12;
   const retryMs = options.retryMs ?? 100;
   const open: AbortController[] = [];
   const dropAll = (): void => open.splice(0).forEach((attempt) => attempt.abort());
