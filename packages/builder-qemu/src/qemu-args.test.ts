@@ -45,9 +45,9 @@ describe('buildQemuArgs, against the command lines Packer 1.6.6 ran (PACKER_LOG=
         headless: true,
         memory: 256,
         qemuargs: [
-          ['-kernel', `${dir}/vmlinuz`],
+          ['-kernel', `${dir}/vmlinux`],
           ['-initrd', `${dir}/initrd.img`],
-          ['-append', 'console=ttyS0 root=/dev/vda rootfstype=ext4 quiet loglevel=3 panic=-1'],
+          ['-append', 'console=ttyS0 root=/dev/vda rootfstype=ext4 quiet loglevel=3 panic=-1 cryptomgr.notests acpi=noirq'],
           ['-cpu', 'max'],
           ['-netdev', 'user,id=user.0,restrict=on,hostfwd=tcp:127.0.0.1:{{ .SSHHostPort }}-:22'],
           ['-serial', 'file:/dev/null'],
@@ -57,7 +57,7 @@ describe('buildQemuArgs, against the command lines Packer 1.6.6 ran (PACKER_LOG=
       { commHostPort: 3460 },
     );
     // prettier-ignore
-    const packer = ['-boot', 'c', '-append', 'console=ttyS0 root=/dev/vda rootfstype=ext4 quiet loglevel=3 panic=-1', '-no-reboot', '-drive', 'file=output-tinyvm/tinyvm.qcow2,if=virtio,cache=writeback,discard=ignore,format=qcow2', '-name', 'tinyvm.qcow2', '-cpu', 'max', '-netdev', 'user,id=user.0,restrict=on,hostfwd=tcp:127.0.0.1:3460-:22', '-serial', 'file:/dev/null', '-vnc', '127.0.0.1:44', '-m', '256M', '-kernel', '/cache/tinyvm/vmlinuz', '-initrd', '/cache/tinyvm/initrd.img', '-machine', 'type=pc,accel=tcg', '-device', 'virtio-net,netdev=user.0'];
+    const packer = ['-boot', 'c', '-append', 'console=ttyS0 root=/dev/vda rootfstype=ext4 quiet loglevel=3 panic=-1 cryptomgr.notests acpi=noirq', '-no-reboot', '-drive', 'file=output-tinyvm/tinyvm.qcow2,if=virtio,cache=writeback,discard=ignore,format=qcow2', '-name', 'tinyvm.qcow2', '-cpu', 'max', '-netdev', 'user,id=user.0,restrict=on,hostfwd=tcp:127.0.0.1:3460-:22', '-serial', 'file:/dev/null', '-vnc', '127.0.0.1:44', '-m', '256M', '-kernel', '/cache/tinyvm/vmlinux', '-initrd', '/cache/tinyvm/initrd.img', '-machine', 'type=pc,accel=tcg', '-device', 'virtio-net,netdev=user.0'];
     expect(pairs(args)).toEqual(pairs(packer));
     expect(ui.lines).toEqual([
       'say: Starting VM, booting disk image',
