@@ -10,17 +10,27 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** Listens on 127.0.0.1 (any free port unless given) with `onConnection`; resolves with the port. */
+async function serve(onConnection: (socket: Socket) => void, port = 0): Promise<number> {
+  server = createServer((socket) => {
+    sockets.push(socket);
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+const BANNER = 'SSH-2.0-dropbear_2022.83\r\n';
+
 /** A forwarded port as QEMU's slirp makes it: connections are accepted at once, silent when made before the guest is up. */
 async function forwardedPort(silentConnections: number, upAt = 0): Promise<{ port: number; connections: () => number }> {
   let count = 0;
-  server = createServer((socket) => {
-    sockets.push(socket);
+  const port = await serve((socket) => {
     count += 1;
-    if (count > silentConnections && Date.now() >= upAt) socket.write('SSH-2.0-dropbear_2022.83\r\n');
+    if (count > silentConnections && Date.now() >= upAt) socket.write(BANNER);
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { port: typeof address === 'object' && address ? address.port : 0, connections: () => count };
+  return { port, connections: () => count };
 }
 
 describe('waitForSshBanner', () => {
@@ -43,7 +53,7 @@ describe('waitForSshBanner', () => {
     expect(socket!.isPaused()).toBe(true);
     const first = new Promise<Buffer>((resolve) => socket!.once('data', resolve));
     socket!.resume();
-    expect((await first).toString('latin1')).toBe('SSH-2.0-dropbear_2022.83\r\n');
+    expect((await first).toString('latin1')).toBe(BANNER);
     expect(forwarded.connections()).toBe(1);
     socket!.destroy();
   });
@@ -60,15 +70,11 @@ describe('waitForSshBanner', () => {
   it('retries a connection the guest closed unanswered (network up, sshd not yet) within retryMs, not at the next interval', async () => {
     const upAt = Date.now() + 700;
     let connections = 0;
-    server = createServer((socket) => {
-      sockets.push(socket);
+    const port = await serve((socket) => {
       connections += 1;
       if (Date.now() < upAt) socket.destroy();
-      else socket.write('SSH-2.0-dropbear_2022.83\r\n');
+      else socket.write(BANNER);
     });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
     const socket = await waitForSshBanner('127.0.0.1', port, { budgetMs: 10_000, signal: never, everyMs: 5_000, retryMs: 100 });
     expect(socket).toBeDefined();
     socket?.destroy();
@@ -83,13 +89,7 @@ describe('waitForSshBanner', () => {
     const port = typeof address === 'object' && address ? address.port : 0;
     await new Promise((resolve) => probe.close(resolve));
     const upAt = Date.now() + 500;
-    setTimeout(() => {
-      server = createServer((socket) => {
-        sockets.push(socket);
-        socket.write('SSH-2.0-dropbear_2022.83\r\n');
-      });
-      server.listen(port, '127.0.0.1');
-    }, 500);
+    setTimeout(() => void serve((socket) => socket.write(BANNER), port), 500);
     const socket = await waitForSshBanner('127.0.0.1', port, { budgetMs: 10_000, signal: never, everyMs: 5_000, retryMs: 100 });
     expect(socket).toBeDefined();
     socket?.destroy();
@@ -99,15 +99,11 @@ describe('waitForSshBanner', () => {
   it('gives a slow sshd several intervals to answer, with only `overlap` connections open at once', async () => {
     let connections = 0;
     let mostOpen = 0;
-    server = createServer((socket) => {
-      sockets.push(socket);
+    const port = await serve((socket) => {
       connections += 1;
       server!.getConnections((_error, count) => (mostOpen = Math.max(mostOpen, count)));
-      setTimeout(() => socket.write('SSH-2.0-dropbear_2022.83\r\n'), 500);
+      setTimeout(() => socket.write(BANNER), 500);
     });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
     const socket = await waitForSshBanner('127.0.0.1', port, { budgetMs: 10_000, signal: never, everyMs: 200, overlap: 3 });
     expect(socket).toBeDefined();
     socket?.destroy();
