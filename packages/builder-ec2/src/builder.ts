@@ -115,13 +115,12 @@ export class AmazonEbsBuilder implements Builder<AmazonEbsConfig> {
     const source = new SourceInstance(ctx);
     const records = new AmiRecords(ctx);
     const launch = settings.spot ? stepRunSpotInstance(ctx, source) : stepRunSourceInstance(ctx, source);
-    const located = steps<object>().then(stepPreValidate(ctx)).then(stepSourceAmiInfo(ctx)).then(stepNetworkInfo(ctx));
-    const keyPair = stepKeyPair(ctx, this.options.cwd);
-    const securityGroup = stepSecurityGroup(ctx);
-    // Neither needs the other, so the security group's round trips go while EC2 makes the key
-    // pair; -debug keeps them apart, to pause after each as Packer does (and so below).
-    const withAccess = build.env.debug ? located.then(keyPair).then(securityGroup) : located.then(concurrently(keyPair, securityGroup));
-    const copied = withAccess
+    return steps<object>()
+      .then(stepPreValidate(ctx))
+      .then(stepSourceAmiInfo(ctx))
+      .then(stepNetworkInfo(ctx))
+      // Neither needs the other: the security group's round trips go while EC2 makes the key pair.
+      .then(concurrently(stepKeyPair(ctx, this.options.cwd), stepSecurityGroup(ctx)))
       .then(stepIamInstanceProfile(ctx, clients.iam))
       .then(stepCleanupVolumes(ctx, source))
       .then(launch)
@@ -149,11 +148,9 @@ export class AmazonEbsBuilder implements Builder<AmazonEbsConfig> {
       .then(stepModifyInstance(ctx))
       .then(stepDeregisterAmi(ctx))
       .then(stepCreateAmi(ctx, records))
-      .then(stepAmiRegionCopy(ctx, records));
-    const attributes = stepModifyAmiAttributes(ctx);
-    const tags = stepCreateTags(ctx);
-    // Attributes and tags touch different things of the same AMIs: both at once, unless -debug.
-    return build.env.debug ? copied.then(attributes).then(tags) : copied.then(concurrently(attributes, tags));
+      .then(stepAmiRegionCopy(ctx, records))
+      // Attributes and tags touch different things of the same AMIs.
+      .then(concurrently(stepModifyAmiAttributes(ctx), stepCreateTags(ctx)));
   }
 }
 

@@ -63,6 +63,22 @@ describe('concurrently', () => {
     expect(ui.lines).toEqual(['say: creating keys', 'say: creating group', 'say: deleting group', 'say: deleting keys']);
   });
 
+  it('runs the steps one after the other under -debug, pausing after each', async () => {
+    const journal: string[] = [];
+    const keys = gatedStep('keys', { keyName: 'k' }, journal);
+    const group = gatedStep('group', { groupId: 'g' }, journal);
+    keys.release();
+    group.release();
+    const ui = recordingUi(Array<string>(4).fill(''));
+    const state = await runSteps(steps<object>().then(concurrently(keys.step, group.step)), {}, { ui, signal: new AbortController().signal, debug: true });
+    expect(state).toEqual({ keyName: 'k', groupId: 'g' });
+    expect(journal.slice(0, 4)).toEqual(['start keys', 'end keys', 'start group', 'end group']);
+    expect(ui.lines.filter((line) => line.startsWith('ask: Pausing after'))).toEqual([
+      "ask: Pausing after run of step 'keys'. Press enter to continue.",
+      "ask: Pausing after run of step 'group'. Press enter to continue.",
+    ]);
+  });
+
   it('runs again only the step that failed when it is retried', async () => {
     const journal: string[] = [];
     const keys = gatedStep('keys', { keyName: 'k' }, journal);

@@ -8,8 +8,8 @@ import type { Step } from './step.js';
  * step's when both fail; cleanup undoes the second and then the first, at once as well, each
  * saying its first line in that order.
  *
- * A retry (-on-error=ask) runs again only the steps that failed. Keep steps with prompts or
- * -debug pauses between them out of it: the runner sees one step.
+ * A retry (-on-error=ask) runs again only the steps that failed. Under -debug runSteps runs the
+ * two one after the other, pausing after each, as it would have without this.
  */
 export function concurrently<InA extends object, OutA extends object, InB extends object, OutB extends object>(
   first: Step<InA, OutA>,
@@ -18,6 +18,7 @@ export function concurrently<InA extends object, OutA extends object, InB extend
   const done: { first?: OutA | void; second?: OutB | void } = {};
   return {
     name: `${first.name}, ${second.name}`,
+    parts: [first, second],
     async run(state, ctx) {
       const runs = [
         'first' in done ? Promise.resolve(done.first) : first.run(state, ctx).then((out) => (done.first = out)),

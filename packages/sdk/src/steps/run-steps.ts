@@ -41,7 +41,10 @@ export async function runSteps(
   const stepList: readonly AnyStep[] = Array.isArray(sequenceOrList)
     ? sequenceOrList
     : (sequenceOrList as StepSequence<object, object>).steps;
-  return new StepRunner(stepList, normalise(options)).run(initial);
+  const runOptions = normalise(options);
+  // -debug pauses after every step, so steps grouped to run at once go one by one there.
+  const ordered = runOptions.debug ? stepList.flatMap((step) => step.parts ?? [step]) : stepList;
+  return new StepRunner(ordered, runOptions).run(initial);
 }
 
 function normalise(options: RunStepsOptions | BuildContext): RunStepsOptions {

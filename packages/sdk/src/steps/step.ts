@@ -47,6 +47,11 @@ export interface Step<In extends object = object, Out extends object = object> {
    * set only by the provision step, whose cleanup runs the error-cleanup-provisioner.
    */
   readonly cleanupEvenOnAbort?: boolean;
+  /**
+   * The steps this one runs at once (see concurrently): under -debug the runner runs them one
+   * after the other instead, pausing after each as Packer does.
+   */
+  readonly parts?: readonly AnyStep[];
 }
 
 /** Progress of a step sequence, for hosts that show which step a build is in. */
