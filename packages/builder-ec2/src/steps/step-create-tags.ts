@@ -2,7 +2,7 @@ import type { Step } from '@kiln/sdk';
 import type { Ec2BuildContext } from '../context.js';
 import { retrying } from '../retry.js';
 import { renderTags, reportTags } from '../tags.js';
-import { allOrFirstError, inRegionOrder } from './step-modify-ami-attributes.js';
+import { allOrFirstError, inRegionOrder } from './per-region.js';
 import { messageOf } from './step-pre-validate.js';
 import type { AmiState, SourceImageState } from './state.js';
 

@@ -1,7 +1,8 @@
 import type { ModifyImageAttributeCommandInput, ModifySnapshotAttributeCommandInput } from '@aws-sdk/client-ec2';
 import type { Step } from '@kiln/sdk';
 import type { Ec2BuildContext } from '../context.js';
-import { fail, messageOf } from './step-pre-validate.js';
+import { allOrFirstError, inRegionOrder } from './per-region.js';
+import { messageOf } from './step-pre-validate.js';
 import type { AmiState, SourceImageState } from './state.js';
 
 /**
@@ -88,21 +89,4 @@ function announced<Input>(
       });
     }
   };
-}
-
-/** Runs the tasks at once; when any fail, reports the first (in the tasks' order) as the step's error. */
-export async function allOrFirstError(ui: { error(text: string): void }, tasks: readonly (() => Promise<void>)[]): Promise<void> {
-  const failed = (await Promise.allSettled(tasks.map((task) => task()))).find((result) => result.status === 'rejected');
-  if (failed) throw fail(ui, messageOf(failed.reason), (failed.reason as Error).cause);
-}
-
-/** The build region first, then ami_regions in template order (Packer walks a Go map: any order). */
-export function inRegionOrder<T>(ctx: Ec2BuildContext, byRegion: Readonly<Record<string, T>>): [string, T][] {
-  const order = [ctx.settings.region, ...ctx.settings.amiRegions];
-  return Object.entries(byRegion).sort(([a], [b]) => rank(order, a) - rank(order, b));
-}
-
-function rank(order: readonly string[], region: string): number {
-  const at = order.indexOf(region);
-  return at < 0 ? order.length : at;
 }
