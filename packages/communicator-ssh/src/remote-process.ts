@@ -17,7 +17,8 @@ export class RemoteProcess {
 
   private constructor({ channel, exitStatus }: ExecChannel) {
     this.channel = channel;
-    this.stdin = new BatchWriter(channel);
+    // ssh2 never completes a write once the command has exited: the writer must know.
+    this.stdin = new BatchWriter(channel, new Promise((resolve) => channel.once('exit', resolve)));
     this.stdout = new ByteReader(channel);
     channel.stderr.on('data', (chunk: Buffer) => {
       if (this.stderrText.length < STDERR_LIMIT) this.stderrText += chunk.toString('utf8');

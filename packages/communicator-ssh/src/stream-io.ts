@@ -73,7 +73,7 @@ export class ByteReader {
 }
 
 /** Resolves once `stream` can take more (immediately when it already can). */
-export function drained(stream: Writable): Promise<void> {
+export function drained(stream: Writable, stopped?: Promise<unknown>): Promise<void> {
   if (!stream.writableNeedDrain) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const done = (error?: Error) => {
@@ -88,8 +88,13 @@ export function drained(stream: Writable): Promise<void> {
     stream.on('drain', onDrain);
     stream.on('close', onClose);
     stream.on('error', done);
+    // The reader is gone: room will never come. A turn of the event loop first, for a 'drain'
+    // that arrived in the same packet batch as the news.
+    void stopped?.then(() => setImmediate(() => done(new Error(STOPPED_READING))));
   });
 }
+
+const STOPPED_READING = 'the remote command ended while data was still being sent';
 
 export const BATCH_SIZE = 64 * 1024;
 
@@ -104,7 +109,19 @@ export class BatchWriter {
   /** Bytes accepted so far. */
   written = 0;
 
-  constructor(private readonly target: Writable) {}
+  private readerGone = false;
+
+  /**
+   * `stopped` settles when the reader on the other side is gone (a remote command that exited):
+   * an SSH channel then never asks for more, and without it a write waiting for room would wait
+   * forever.
+   */
+  constructor(
+    private readonly target: Writable,
+    private readonly stopped?: Promise<unknown>,
+  ) {
+    void stopped?.then(() => (this.readerGone = true));
+  }
 
   async write(data: Buffer): Promise<void> {
     this.written += data.length;
@@ -128,7 +145,8 @@ export class BatchWriter {
 
   private async send(chunk: Buffer): Promise<void> {
     if (this.target.destroyed || this.target.writableEnded) throw new Error('the channel closed while data was still being sent');
+    if (this.readerGone) throw new Error(STOPPED_READING);
     this.target.write(chunk);
-    await drained(this.target);
+    await drained(this.target, this.stopped);
   }
 }

@@ -230,3 +230,34 @@ describe('without tar on the remote', () => {
     }
   }, 30_000);
 });
+
+describe('a remote tar that fails while the tree is still on its way', () => {
+  let failing: Sshd;
+  beforeAll(async () => {
+    // Its tar answers the probe as GNU tar, then reads nothing and fails a moment later: the
+    // upload has filled the channel's window by then and is waiting for room.
+    const bin = join(work, 'failing-tar-bin');
+    await mkdir(bin, { recursive: true });
+    for (const tool of ['sh', 'head', 'sleep']) await symlink(`/usr/bin/${tool}`, join(bin, tool)).catch(() => undefined);
+    await writeFile(
+      join(bin, 'tar'),
+      '#!/bin/sh\nif [ "$1" = --version ]; then echo "tar (GNU tar) 1.34"; exit 0; fi\nsleep 1\necho "tar: simulated failure" >&2\nexit 2\n',
+      { mode: 0o755 },
+    );
+    failing = await startSshd({ config: [`SetEnv PATH=${bin}`] });
+  });
+  afterAll(async () => {
+    await failing?.stop();
+  });
+
+  it('stops sending and reports the remote error instead of waiting for room forever', async () => {
+    const communicator = await connectSsh({ host: failing.host, port: failing.port, config: keyConfig(failing) });
+    try {
+      const started = Date.now();
+      await expect(communicator.uploadDir(work, `${tree}/`)).rejects.toThrow('tar: simulated failure');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await communicator.close();
+    }
+  }, 30_000);
+});
