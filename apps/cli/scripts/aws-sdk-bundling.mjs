@@ -1,11 +1,39 @@
-// How the bundle takes in the AWS SDK. It is bundled from its ES modules (`module` before `main`)
-// so that only the commands amazon-ebs names are kept: the whole EC2 client is a 2 MB CommonJS
-// file that took longer to load than a whole build against a local endpoint. The builder loads
-// its SDK parts with import(), so they are chunks of their own that other commands never load.
+// How the bundle takes in the AWS SDK.
+//
+// It is bundled from its ES modules (`module` before `main`) so that only the commands amazon-ebs
+// names are kept: the whole EC2 client is a 2 MB CommonJS file that took longer to load than a
+// whole build against a local endpoint.
+//
+// It is bundled apart, as CommonJS files (dist/bundle/aws-sdk-<part>.cjs) that the CLI runs with
+// a code cache (src/code-cache): Node 20 keeps no compiled code for ES modules, and compiling the
+// SDK again on every run was a quarter of a build's start-up. A build loads only the parts (EC2,
+// STS, IAM, SSM, the credential chain) it uses.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 
 /** Packages of the bundle with an ES module build (`module`) beside the CommonJS one: the SDK's. */
 export const AWS_SDK_MAIN_FIELDS = ['module', 'main'];
+
+/** What builder-ec2 imports of the SDK, by the part name the CLI's loader knows it by. */
+const SDK_PARTS = {
+  ec2: resolve('../../packages/builder-ec2/dist/sdk/ec2-commands.js'),
+  sts: resolve('../../packages/builder-ec2/dist/sdk/sts-commands.js'),
+  iam: resolve('../../packages/builder-ec2/dist/sdk/iam-commands.js'),
+  ssm: resolve('../../packages/builder-ec2/dist/sdk/ssm-commands.js'),
+  credentials: createRequire(resolve('../../packages/builder-ec2/package.json')).resolve('@aws-sdk/credential-provider-node'),
+};
+
+/** The import specifiers, as builder-ec2's compiled code writes them, that name each part. */
+const SPECIFIERS = new Map([
+  ['./sdk/ec2-commands.js', 'ec2'],
+  ['./sdk/sts-commands.js', 'sts'],
+  ['./sdk/iam-commands.js', 'iam'],
+  ['./sdk/ssm-commands.js', 'ssm'],
+  ['@aws-sdk/credential-provider-node', 'credentials'],
+]);
 
 /**
  * The SDK's schema files describe every shape of a service as top-level constants, with computed
@@ -13,13 +41,65 @@ export const AWS_SDK_MAIN_FIELDS = ['module', 'main'];
  * assume may run code: it would keep all ~3,400 EC2 shapes for the few dozen the used commands
  * reach. Writing those keys out as the strings they are lets it drop the rest.
  */
-export const awsSdkSchemaKeys = {
+const awsSdkSchemaKeys = {
   name: 'aws-sdk-schema-keys',
   setup(esbuild) {
     esbuild.onLoad({ filter: /[\\/]@aws-sdk[\\/].+[\\/]dist-es[\\/](.+[\\/])?schemas[\\/]schemas_\d+\.js$/ }, ({ path }) => {
       const text = readFileSync(path, 'utf8');
       const strings = new Map([...text.matchAll(/^const (_\w+) = ("[^"\\]*");$/gm)].map((match) => [match[1], match[2]]));
       return { contents: text.replace(/\[(_\w+)\]:/g, (key, name) => (strings.has(name) ? `${strings.get(name)}:` : key)), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Writes one CommonJS file per part, `<outdir>/aws-sdk-<part>.cjs`, whose exports are the part's.
+ * One file per part rather than one for all: a part behind a lazy import inside a file is kept
+ * whole, while a file's own entry is tree-shaken down to the commands it names.
+ */
+export async function bundleAwsSdk(outdir) {
+  for (const [part, entry] of Object.entries(SDK_PARTS)) {
+    const outfile = `${outdir}/aws-sdk-${part}.cjs`;
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      // A script run by vm.Script has no module loader for import(): each lazy import (the
+      // credential chain's, of its later links) becomes a lazy require.
+      supported: { 'dynamic-import': false },
+      minifySyntax: true,
+      minifyWhitespace: true,
+      legalComments: 'none',
+      mainFields: AWS_SDK_MAIN_FIELDS,
+      logLevel: 'warning',
+      plugins: [awsSdkSchemaKeys],
+    });
+    if (/\bimport\(/.test(readFileSync(outfile, 'utf8'))) throw new Error(`${outfile} still has an import(): vm.Script could not run it`);
+  }
+}
+
+/**
+ * For the CLI's own bundle: builder-ec2's imports of the SDK become modules that take the part
+ * from its aws-sdk-<part>.cjs (through src/aws-sdk/load-aws-sdk.ts) and export the same names.
+ */
+export const awsSdkFromCodeCachedBundle = {
+  name: 'aws-sdk-from-code-cached-bundle',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^(\.\/sdk\/(ec2|sts|iam|ssm)-commands\.js|@aws-sdk\/credential-provider-node)$/ }, ({ path, importer }) => {
+      if (!/[\\/]packages[\\/]builder-ec2[\\/]/.test(importer)) return undefined;
+      return { path: SPECIFIERS.get(path), namespace: 'aws-sdk-part' };
+    });
+    esbuild.onLoad({ filter: /.*/, namespace: 'aws-sdk-part' }, async ({ path: part }) => {
+      const names = Object.keys(await import(pathToFileURL(SDK_PARTS[part]).href)).filter((name) => name !== 'default' && name !== '__esModule');
+      const loader = resolve('dist/aws-sdk/load-aws-sdk.js');
+      return {
+        contents: `import { loadAwsSdkPart } from ${JSON.stringify(loader)};\nexport const { ${names.join(', ')} } = loadAwsSdkPart(${JSON.stringify(part)});\n`,
+        loader: 'js',
+        resolveDir: process.cwd(),
+      };
     });
   },
 };

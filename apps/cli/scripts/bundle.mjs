@@ -2,11 +2,12 @@
 // `kiln validate` or `kiln inspect`, and Node spends it resolving and compiling modules: one
 // bundle, split only where commands and plugins load lazily, starts several times faster than
 // hundreds of small files. Packages with native parts stay external and load from node_modules
-// only when a template names a plugin that needs them; the AWS SDK is bundled, see aws-sdk-bundling.mjs.
+// only when a template names a plugin that needs them; the AWS SDK is a file of its own, see
+// aws-sdk-bundling.mjs.
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { AWS_SDK_MAIN_FIELDS, awsSdkSchemaKeys } from './aws-sdk-bundling.mjs';
+import { AWS_SDK_MAIN_FIELDS, awsSdkFromCodeCachedBundle, bundleAwsSdk } from './aws-sdk-bundling.mjs';
 import { compileValidators } from './compile-validators.mjs';
 
 // Chunk names carry content hashes: clear out the previous build's, or they pile up.
@@ -36,5 +37,7 @@ await build({
   mainFields: AWS_SDK_MAIN_FIELDS,
   external: ['ssh2', 'cpu-features', 'esbuild'],
   logLevel: 'warning',
-  plugins: [precompiledValidators, awsSdkSchemaKeys],
+  plugins: [precompiledValidators, awsSdkFromCodeCachedBundle],
 });
+
+await bundleAwsSdk('dist/bundle');
