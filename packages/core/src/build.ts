@@ -123,6 +123,7 @@ export async function build(template: Template | string, options: BuildOptions):
   log(`Build debug mode: ${debug}`);
   log(`Force build: ${options.force ?? false}`);
   log(`On error: ${options.onError ?? ''}`);
+  const ledger = new FileLedger(cacheDir, runUuid);
   let outcomes: BuildOutcome[];
   try {
     outcomes = await runBuilds(
@@ -138,13 +139,16 @@ export async function build(template: Template | string, options: BuildOptions):
         userVariables: loaded.variables.values,
         signal,
         sink: { emit, ask },
-        ledger: new FileLedger(cacheDir, runUuid),
+        ledger,
         log,
       },
       options.parallel ?? 0,
     );
   } finally {
     signal.removeEventListener('abort', onAbort);
+    // A ledger still holding resources (-on-error=abort) stays on disk for kiln cleanup; its
+    // journal need not stay open in a process that goes on (a program calling build() again).
+    ledger.close();
   }
   const durationMs = performance.now() - started;
   const cancelled = signal.aborted;

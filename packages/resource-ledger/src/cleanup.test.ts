@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,14 +59,49 @@ describe('cleanupLedgers', () => {
 
   it('keeps what could not be deleted (and kinds no cleaner knows) for the next cleanup', async () => {
     const { cache } = await ledgerOf(DEAD, 'partly', ['a', 'stuck']);
-    await (await FileLedger.open(path.join(cache, 'kiln-ledger', 'partly.json'))).forBuild('b').record({ kind: 'other.thing', id: 'x' });
+    await (await FileLedger.open(path.join(cache, 'kiln-ledger', 'partly.jsonl'))).forBuild('b').record({ kind: 'other.thing', id: 'x' });
     const said: string[] = [];
     const results = await cleanupLedgers(cache, { cleaners: [cleaner([], ['stuck'])], say: (line) => said.push(line) });
     expect(results[0]!.outcome).toBe('incomplete');
     expect(results[0]!.remaining.map((e) => e.id).sort()).toEqual(['stuck', 'x']);
     expect(said).toContain('  no cleaner knows other.thing x');
-    const again = await FileLedger.open(path.join(cache, 'kiln-ledger', 'partly.json'));
+    const again = await FileLedger.open(path.join(cache, 'kiln-ledger', 'partly.jsonl'));
     expect(again.resources.map((e) => e.id).sort()).toEqual(['stuck', 'x']);
+  });
+
+  it('cleans up a version-1 ledger an older Kiln left, keeping it version 1 until it is empty', async () => {
+    const cache = await mkdtemp(path.join(tmpdir(), 'kiln-cleanup-'));
+    const file = path.join(cache, 'kiln-ledger', 'old-run.json');
+    await mkdir(path.dirname(file));
+    const resources = ['a', 'stuck', 'b'].map((id) => ({ kind: 'test.thing', id, region: 'r1', build: 'amazon-ebs' }));
+    const v1 = { version: 1, runUuid: 'old-run', owner: DEAD, startedAt: '2026-11-27T19:38:20.113Z', resources };
+    await writeFile(file, `${JSON.stringify(v1, null, 2)}\n`);
+
+    const deleted: string[] = [];
+    const said: string[] = [];
+    const first = await cleanupLedgers(cache, { cleaners: [cleaner(deleted, ['stuck'])], say: (line) => said.push(line) });
+    expect(deleted).toEqual(['a', 'b']);
+    expect(said[0]).toBe('Run old-run (pid 4194000, started 2026-11-27T19:38:20.113Z) left 3 resources:');
+    expect(first.map((r) => [r.file, r.outcome])).toEqual([[file, 'incomplete']]);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ ...v1, resources: [resources[1]] });
+
+    const second = await cleanupLedgers(cache, { cleaners: [cleaner(deleted)], say: () => undefined });
+    expect(second.map((r) => r.outcome)).toEqual(['cleaned']);
+    expect(deleted).toEqual(['a', 'b', 'stuck']);
+    await expect(readdir(path.dirname(file))).resolves.toEqual([]);
+  });
+
+  it('lists the journals and the version-1 files of dead runs side by side, oldest first', async () => {
+    const { cache } = await ledgerOf(DEAD, 'new-run', ['n']);
+    const v1 = { version: 1, runUuid: 'old-run', owner: DEAD, startedAt: '2020-01-01T00:00:00.000Z', resources: [{ kind: 'test.thing', id: 'o', build: 'b' }] };
+    await writeFile(path.join(cache, 'kiln-ledger', 'old-run.json'), JSON.stringify(v1));
+    const deleted: string[] = [];
+    const results = await cleanupLedgers(cache, { cleaners: [cleaner(deleted)], say: () => undefined });
+    expect(results.map((r) => [path.basename(r.file), r.outcome])).toEqual([
+      ['old-run.json', 'cleaned'],
+      ['new-run.jsonl', 'cleaned'],
+    ]);
+    expect(deleted).toEqual(['o', 'n']);
   });
 
   it('lists without deleting on a dry run', async () => {
@@ -78,7 +113,7 @@ describe('cleanupLedgers', () => {
 
   it('skips a ledger another live cleanup holds the lock of', async () => {
     const { cache } = await ledgerOf(DEAD, 'locked', ['a']);
-    await writeFile(path.join(cache, 'kiln-ledger', 'locked.json.lock'), JSON.stringify(currentProcess()));
+    await writeFile(path.join(cache, 'kiln-ledger', 'locked.jsonl.lock'), JSON.stringify(currentProcess()));
     const deleted: string[] = [];
     const results = await cleanupLedgers(cache, { cleaners: [cleaner(deleted)], say: () => undefined });
     expect(results[0]!.outcome).toBe('locked');

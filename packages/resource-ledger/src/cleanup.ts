@@ -67,21 +67,28 @@ async function cleanupOne(ledger: LedgerOnDisk, options: CleanupLedgersOptions):
     options.say(`Run ${content.runUuid} ran on ${hostname}; clean it up there.`);
     return { ...base, outcome: 'other-host', remaining: content.resources };
   }
+  // The lock is named after the file, which keeps its name while cleanup works on it (a version-1
+  // ledger is not converted to a journal), so one lock stands for one run.
   const result = await withFileLock(file, async () => {
     const open = await FileLedger.open(file).catch(() => undefined);
     if (!open) return { ...base, outcome: 'cleaned' as const, remaining: [] };
-    options.say(
-      `Run ${content.runUuid} (pid ${pid}, started ${content.startedAt}) left ${count(open.resources.length)}:`,
-    );
-    if (options.dryRun) {
-      for (const entry of open.resources) options.say(`  would delete ${describeEntry(entry)}`);
-      return { ...base, outcome: 'incomplete' as const, remaining: open.resources };
+    try {
+      options.say(
+        `Run ${content.runUuid} (pid ${pid}, started ${content.startedAt}) left ${count(open.resources.length)}:`,
+      );
+      if (options.dryRun) {
+        for (const entry of open.resources) options.say(`  would delete ${describeEntry(entry)}`);
+        return { ...base, outcome: 'incomplete' as const, remaining: open.resources };
+      }
+      await runCleaners(open, options);
+      await open.flush();
+      const remaining = open.resources;
+      for (const entry of remaining) options.say(`  still there: ${describeEntry(entry)}`);
+      return { ...base, outcome: remaining.length === 0 ? ('cleaned' as const) : ('incomplete' as const), remaining };
+    } finally {
+      // What could not be deleted stays on disk; the descriptor need not stay open with it.
+      open.close();
     }
-    await runCleaners(open, options);
-    await open.flush();
-    const remaining = open.resources;
-    for (const entry of remaining) options.say(`  still there: ${describeEntry(entry)}`);
-    return { ...base, outcome: remaining.length === 0 ? ('cleaned' as const) : ('incomplete' as const), remaining };
   });
   if (!result) {
     options.say(`Another kiln cleanup is working on run ${content.runUuid}; skipping it.`);

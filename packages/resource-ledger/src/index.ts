@@ -1,6 +1,7 @@
 export { FileLedger } from './file-ledger.js';
-export { LEDGER_DIR, parseLedgerFile, sameResource } from './ledger-file.js';
+export { LEDGER_DIR, parseLedgerFile } from './ledger-file.js';
 export type { LedgerFileContent, StoredLedgerEntry } from './ledger-file.js';
+export { sameResource } from './entries.js';
 export { listLedgers } from './list-ledgers.js';
 export type { LedgerOnDisk } from './list-ledgers.js';
 export { currentProcess, ownerState } from './process-identity.js';

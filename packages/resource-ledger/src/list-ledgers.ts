@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LEDGER_DIR, parseLedgerFile, type LedgerFileContent } from './ledger-file.js';
+import { isLedgerFileName, LEDGER_DIR, parseLedgerFile, type LedgerFileContent } from './ledger-file.js';
 import { ownerState, type OwnerState } from './process-identity.js';
 
 export interface LedgerOnDisk {
@@ -10,7 +10,7 @@ export interface LedgerOnDisk {
   readonly owner: OwnerState;
 }
 
-/** Every ledger under `<cacheDir>/kiln-ledger/`, oldest first; unreadable files are reported, not thrown. */
+/** Every ledger under `<cacheDir>/kiln-ledger/` (journals and version-1 files), oldest first; unreadable files are reported, not thrown. */
 export async function listLedgers(cacheDir: string): Promise<{ ledgers: LedgerOnDisk[]; unreadable: { file: string; error: string }[] }> {
   const dir = path.join(cacheDir, LEDGER_DIR);
   let names: string[];
@@ -22,7 +22,7 @@ export async function listLedgers(cacheDir: string): Promise<{ ledgers: LedgerOn
   }
   const ledgers: LedgerOnDisk[] = [];
   const unreadable: { file: string; error: string }[] = [];
-  for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+  for (const name of names.filter(isLedgerFileName).sort()) {
     const file = path.join(dir, name);
     try {
       const content = parseLedgerFile(await readFile(file, 'utf8'), file);

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseLedgerFile } from '@kiln/resource-ledger';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileLedger } from './ledger.js';
 
@@ -21,7 +22,7 @@ describe('FileLedger', () => {
     const instance = { kind: 'ec2-instance', id: 'i-123', region: 'eu-west-1' };
     await web.record(instance);
     await ledger.forBuild('db').record({ kind: 'key-pair', id: 'packer_1' });
-    expect(JSON.parse(await readFile(ledger.file, 'utf8'))).toMatchObject({
+    expect(parseLedgerFile(await readFile(ledger.file, 'utf8'), ledger.file)).toMatchObject({
       runUuid: 'run-1',
       owner: { pid: process.pid },
       resources: [
