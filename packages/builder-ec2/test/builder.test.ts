@@ -18,6 +18,15 @@ const config = (overrides: Partial<AmazonEbsConfig> = {}): AmazonEbsConfig => ({
   ...overrides,
 });
 
+/** What tearing down the source instance says, at the end of the output (communicator none). */
+const TEARDOWN_LINES = [
+  'say: Terminating the source AWS instance...',
+  'say: Cleaning up any extra volumes...',
+  'say: No volumes to clean up, skipping',
+  'say: Deleting temporary security group...',
+  'say: Deleting temporary keypair...',
+];
+
 function withFake(fake: FakeEc2, options: RunOptions = {}): RunOptions {
   return { clients: () => fake.clients(), ...options };
 }
@@ -43,13 +52,56 @@ describe('amazon-ebs over a fake EC2', () => {
     const run = await runBuilder(config({ ami_regions: ['us-west-2'], tags: { T: 't' }, ami_groups: ['all'] }), withFake(fake, { debug: true, cwd }));
     expect(run.error).toBeUndefined();
     const started = run.steps.filter((e) => e.phase === 'run' && e.status === 'started').map((e) => e.step);
-    expect(started).toEqual(AMAZON_EBS_STEPS.flatMap((step) => step.split(', ')));
+    // -debug keeps the source instance to the end, as Packer does: no early release.
+    expect(started).toEqual(AMAZON_EBS_STEPS.filter((step) => step !== 'StepReleaseSourceInstance').flatMap((step) => step.split(', ')));
     for (const step of ['StepKeyPair', 'StepSecurityGroup', 'StepModifyAMIAttributes', 'StepCreateTags']) {
       expect(run.lines).toContain(`ask: Pausing after run of step '${step}'. Press enter to continue.`);
     }
     expect(run.lines).toContain(`message: Saving key for debug purposes: ${path.join(cwd, 'ec2_amazon-ebs.pem')}`);
     // The debug key goes with the key pair.
     expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it('tears the source instance down while the AMI is copied and tagged, and says so at the usual turn', async () => {
+    const build = async (hook: Hook) => {
+      const fake = new FakeEc2([sourceImage()]);
+      const run = await runBuilder(config({ ami_regions: ['us-west-2'], tags: { T: 't' } }), withFake(fake, { hook }));
+      expect(run.error).toBeUndefined();
+      expect(fake.leftovers().filter((id) => !/:(ami|snap)-/.test(id))).toEqual([]);
+      return { calls: fake.calls, lines: run.lines.map((line) => line.replace(/packer_[0-9a-f-]{36}/, 'packer_<uuid>')) };
+    };
+    const early = await build({ provision: async () => undefined, provisionCleanup: async () => undefined, hasCleanupProvisioner: false });
+    // With an error-cleanup-provisioner the instance must last to the end, as in Packer.
+    const late = await build({ provision: async () => undefined, provisionCleanup: async () => undefined, hasCleanupProvisioner: true });
+
+    const terminated = (calls: string[]) => calls.indexOf('us-east-1 TerminateInstances');
+    const lastTagged = (calls: string[]) => calls.lastIndexOf('us-west-2 CreateTags');
+    expect(terminated(early.calls)).toBeGreaterThan(early.calls.indexOf('us-east-1 CreateImage'));
+    expect(terminated(early.calls)).toBeLessThan(lastTagged(early.calls));
+    expect(terminated(late.calls)).toBeGreaterThan(lastTagged(late.calls));
+    expect(early.lines).toEqual(late.lines);
+    expect(early.lines.slice(-5)).toEqual(TEARDOWN_LINES);
+  });
+
+  it('when a copy fails after the early teardown, deregisters the AMI and leaves nothing', async () => {
+    const fake = new FakeEc2([sourceImage()]);
+    fake.before = (region, action) => {
+      if (region === 'us-west-2' && action === 'CopyImage') throw awsError('InvalidRegion', 'copies are off today');
+    };
+    const run = await runBuilder(config({ ami_regions: ['us-west-2'] }), withFake(fake));
+    expect(run.error?.message).toContain('copies are off today');
+    expect(fake.calls.indexOf('us-east-1 TerminateInstances')).toBeGreaterThan(fake.calls.indexOf('us-east-1 CreateImage'));
+    expect(fake.leftovers()).toEqual([]);
+    expect(run.ledger.resources).toEqual([]);
+    const cleanupLines = run.lines.slice(run.lines.indexOf('say: Deregistering the AMI and deleting associated snapshots because of cancellation, or error...'));
+    expect(cleanupLines.filter((line) => line.startsWith('say: '))).toEqual([
+      'say: Deregistering the AMI and deleting associated snapshots because of cancellation, or error...',
+      expect.stringMatching(/^say: Deregistered AMI id: ami-/),
+      expect.stringMatching(/^say: Deleted snapshot: snap-/),
+      // Said at its turn, as Packer does whenever a build fails.
+      'say: Provisioning step had errors: Running the cleanup provisioner, if present...',
+      ...TEARDOWN_LINES,
+    ]);
   });
 
   it('writes every resource to the ledger before the call that creates it', async () => {

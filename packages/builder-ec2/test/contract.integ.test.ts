@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AmazonEbsConfig } from '../src/config.js';
 import { SOURCE_AMI, TEST_AMIS } from './support/amis.js';
-import { lines, normalise, normaliseTranscript, readContract, withoutRepeatedReads } from './support/contract.js';
+import { lines, normalise, normaliseTranscript, readContract, teardownAfterAmiReady, withoutRepeatedReads } from './support/contract.js';
 import type { Ec2Recorder } from './support/ec2-recorder.js';
 import { withRecordedMoto } from './support/moto-recorder.js';
 import { runBuilder } from './support/harness.js';
@@ -38,6 +38,7 @@ async function kilnRun(name: string, amiName: string, sourceName: string) {
   const run = await runBuilder(template(name, amiName));
   expect(run.error).toBeUndefined();
   const labels = { [amiName]: 'ami-name', [sourceName]: 'source-ami-name' };
+  expect(teardownAfterAmiReady(recorder.calls, 'us-east-1'), 'the source instance went before its AMI was ready').toBe(true);
   return { calls: lines(normalise(recorder.calls, labels)), transcript: normaliseTranscript(transcript(run.lines), labels) };
 }
 

@@ -34,6 +34,12 @@ export interface Hook {
   provision(communicator: Communicator | undefined, data: GeneratedData, signal: AbortSignal): Promise<void>;
   /** Runs the error-cleanup-provisioner, if the template has one. */
   provisionCleanup(communicator: Communicator | undefined, data: GeneratedData, signal: AbortSignal): Promise<void>;
+  /**
+   * Whether the template has an error-cleanup-provisioner. It runs on the machine at the end of a
+   * failed build, so a builder keeps the machine until then (see cleanUpEarlier); a host that
+   * leaves this out is taken to have one.
+   */
+  readonly hasCleanupProvisioner?: boolean;
 }
 
 /** Records a cloud resource before it is created, so a killed run can be cleaned up later. */

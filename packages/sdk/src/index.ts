@@ -39,6 +39,7 @@ export {
   StepSequence,
   askAfterFailure,
   askOrCancel,
+  cleanUpEarlier,
   concurrently,
   debugPause,
   messageOf,

@@ -21,6 +21,8 @@ export function stepAmiRegionCopy(ctx: Ec2BuildContext, records: AmiRecords): St
   let intermediary = false;
   return {
     name: 'StepAMIRegionCopy',
+    // Deregisters the copies when the build failed: it must know how the build ended.
+    cleanupAwaitsOutcome: true,
     async run(state, { ui, signal, provide }) {
       intermediary = state.intermediary;
       const targets = new Set(settings.amiRegions);

@@ -22,6 +22,8 @@ export function stepCreateAmi(ctx: Ec2BuildContext, records: AmiRecords): Step<I
   let intermediary = false;
   return {
     name: 'StepCreateAMI',
+    // Deregisters the AMI when the build failed: it must know how the build ended.
+    cleanupAwaitsOutcome: true,
     async run(state, { ui, signal, provide }) {
       intermediary = settings.encryptBoot === true || settings.skipSaveBuildRegion;
       const name = intermediary ? ctx.names.alphaNum(7) : settings.amiName;

@@ -19,7 +19,7 @@ builder.prepare(JSON.parse(configJson) as AmazonEbsConfig, {
   positionOf: () => undefined,
   render: (text) => text,
 });
-const noProvisioners = { provision: async () => undefined, provisionCleanup: async () => undefined };
+const noProvisioners = { provision: async () => undefined, provisionCleanup: async () => undefined, hasCleanupProvisioner: false };
 const ledger = FileLedger.forRun(cacheDir, `child-${process.pid}`);
 await builder
   .run({

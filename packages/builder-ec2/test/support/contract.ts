@@ -27,7 +27,7 @@ export function readContract(file: URL): RecordedCall[] {
  */
 export function normalise(calls: readonly RecordedCall[], labels: Readonly<Record<string, string>> = {}): NormalisedCall[] {
   const text = placeholders(labels);
-  const out = concurrentRunsInOneOrder(calls).map((call) => {
+  const out = concurrentRunsInOneOrder(teardownLast(calls)).map((call) => {
     const params: Record<string, string> = {};
     for (const [key, value] of Object.entries(call.params)) {
       if (key === 'ClientToken') continue;
@@ -114,6 +114,31 @@ function sortTags(params: Record<string, string>): Record<string, string> {
       });
   }
   return Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** What tearing down the source instance calls: its termination, then volumes, IAM, group, key. */
+const TEARDOWN =
+  /^(TerminateInstances|DescribeInstances|DeleteLaunchTemplate|DescribeVolumes|DeleteVolume|RemoveRoleFromInstanceProfile|DeleteRolePolicy|DeleteRole|DeleteInstanceProfile|DeleteSecurityGroup|DeleteKeyPair)$/;
+
+/**
+ * Kiln tears the source instance down as soon as the AMI exists, while the AMI is copied, given
+ * attributes and tagged (cleanUpEarlier); Packer does it after. The two runs of calls interleave
+ * as timing has it, so the teardown's calls (from the termination on) are compared as a run of
+ * their own, put last as Packer makes them. That they start only once the AMI is available is
+ * checked apart (teardownAfterAmiReady).
+ */
+function teardownLast(calls: readonly RecordedCall[]): RecordedCall[] {
+  const start = calls.findIndex((call) => call.action === 'TerminateInstances');
+  if (start < 0) return [...calls];
+  const after = calls.slice(start);
+  return [...calls.slice(0, start), ...after.filter((call) => !TEARDOWN.test(call.action)), ...after.filter((call) => TEARDOWN.test(call.action))];
+}
+
+/** Whether the source instance was terminated only after the build region's AMI was reported available. */
+export function teardownAfterAmiReady(calls: readonly RecordedCall[], region: string): boolean {
+  const created = calls.findIndex((call) => call.action === 'CreateImage' && call.region === region);
+  const terminated = calls.findIndex((call) => call.action === 'TerminateInstances');
+  return created >= 0 && terminated > created && calls.slice(created + 1, terminated).some((call) => call.action === 'DescribeImages' && call.region === region);
 }
 
 const ATTRIBUTES_THEN_TAGS = ['ModifyImageAttribute', 'ModifySnapshotAttribute', 'CreateTags'];

@@ -28,9 +28,11 @@ export function renderWith(text: string, data?: Readonly<Record<string, unknown>
   return interpolate(text, { userVariables: {}, initTime: new Date('2020-12-16T10:00:00Z'), data });
 }
 
+/** A template with no provisioners, and so no error-cleanup-provisioner. */
 export const noProvisioners: Hook = {
   provision: async () => undefined,
   provisionCleanup: async () => undefined,
+  hasCleanupProvisioner: false,
 };
 
 export interface BuildRun {
@@ -113,6 +115,9 @@ export const AMAZON_EBS_STEPS = [
   'StepModifyEBSBackedInstance',
   'StepDeregisterAMI',
   'StepCreateAMI',
+  // Kiln's: the source instance and what serves it are torn down from here on, while the AMI is
+  // copied and tagged (not under -debug or -on-error=abort|ask, nor with an error-cleanup-provisioner).
+  'StepReleaseSourceInstance',
   'StepAMIRegionCopy',
   'StepModifyAMIAttributes, StepCreateTags',
 ];

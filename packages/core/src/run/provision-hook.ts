@@ -75,6 +75,7 @@ export function provisionHook(options: ProvisionHookOptions): Hook {
       // Packer runs the cleanup provisioner bare: no pause, timeout or retries.
       await runOne(errorCleanupProvisioner, communicator, data, signal, emitFor(errorCleanupProvisioner, 0, 'cleanup'));
     },
+    hasCleanupProvisioner: errorCleanupProvisioner !== undefined,
   };
 }
 

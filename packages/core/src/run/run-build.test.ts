@@ -107,6 +107,14 @@ describe('runBuild', () => {
     expect(events.at(-1)).toMatchObject({ type: 'build-errored', build: 'web' });
   });
 
+  it('tells the builder whether the template has an error-cleanup-provisioner (it must keep the machine for it)', async () => {
+    const seen: (boolean | undefined)[] = [];
+    const builder: Builder = { prepare: () => ({}), run: async (ctx) => void seen.push(ctx.hook.hasCleanupProvisioner) };
+    await runBuild(prepared('with', builder, { errorCleanupProvisioner: provisioner({ journal: [], name: 'cleaner' }) }), testRun().run);
+    await runBuild(prepared('without', builder), testRun().run);
+    expect(seen).toEqual([true, false]);
+  });
+
   it("reports both errors when the error-cleanup-provisioner fails too, in Packer's words", async () => {
     const journal: string[] = [];
     const { run } = testRun();

@@ -19,6 +19,7 @@ export function concurrently<InA extends object, OutA extends object, InB extend
   return {
     name: `${first.name}, ${second.name}`,
     parts: [first, second],
+    ...(first.cleanupAwaitsOutcome || second.cleanupAwaitsOutcome ? { cleanupAwaitsOutcome: true } : {}),
     async run(state, ctx) {
       const runs = [
         'first' in done ? Promise.resolve(done.first) : first.run(state, ctx).then((out) => (done.first = out)),

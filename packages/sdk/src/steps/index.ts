@@ -2,6 +2,7 @@ export { runSteps, messageOf } from './run-steps.js';
 export type { RunStepsOptions } from './run-steps.js';
 export { StepSequence, steps } from './sequence.js';
 export { concurrently } from './concurrently.js';
+export { cleanUpEarlier } from './clean-up-earlier.js';
 export type { MissingStepInputs } from './sequence.js';
 export { askAfterFailure, askOrCancel, debugPause } from './prompts.js';
 export type { AskDecision } from './prompts.js';

@@ -1,6 +1,7 @@
 import type { BuildContext, OnErrorPolicy } from '../build.js';
 import { KilnError } from '../errors.js';
 import type { Ui } from '../ui.js';
+import { DeferredOutput } from './deferred-output.js';
 import { askAfterFailure, debugPause } from './prompts.js';
 import type { StepSequence } from './sequence.js';
 import type { AnyStep, Step, StepEvent, StepOutcome } from './step.js';
@@ -58,9 +59,17 @@ function normalise(options: RunStepsOptions | BuildContext): RunStepsOptions {
   };
 }
 
+interface StartedStep {
+  readonly step: AnyStep;
+  readonly index: number;
+  pausedAfterRun: boolean;
+  /** Its cleanup, started ahead of its turn by a cleanUpEarlier() step; what it said, once done. */
+  early?: Promise<DeferredOutput>;
+}
+
 class StepRunner {
   private readonly state: Record<string, unknown> = {};
-  private readonly started: { step: AnyStep; index: number; pausedAfterRun: boolean }[] = [];
+  private readonly started: StartedStep[] = [];
   private outcome: StepOutcome = 'succeeded';
   private error: unknown;
   /** -on-error=ask answered "abort". */
@@ -91,9 +100,10 @@ class StepRunner {
         this.outcome = 'cancelled';
         return;
       }
-      const entry = { step, index, pausedAfterRun: false };
+      const entry: StartedStep = { step, index, pausedAfterRun: false };
       this.started.push(entry);
       if (!(await this.runWithRetries(step, index))) return;
+      if (step.cleansUpEarlier) this.cleanUpEarlier();
       if (debug) {
         entry.pausedAfterRun = true;
         await debugPause(ui, 'after run of', step.name, signal);
@@ -139,30 +149,63 @@ class StepRunner {
   }
 
   private async cleanupAll(): Promise<void> {
-    const { ui, signal, debug } = this.options;
-    for (const { step, index, pausedAfterRun } of [...this.started].reverse()) {
+    const { ui, signal, debug, onStep } = this.options;
+    for (const entry of [...this.started].reverse()) {
+      const { step, index, pausedAfterRun } = entry;
       if (debug && pausedAfterRun) await debugPause(ui, 'before cleanup of', step.name, signal);
+      if (entry.early) {
+        (await entry.early).replay(ui, (event) => onStep?.(event));
+        continue;
+      }
       if (!step.cleanup) continue;
       if (!this.shouldClean(step)) {
         this.emit(step, index, 'cleanup', 'skipped');
         continue;
       }
-      this.emit(step, index, 'cleanup', 'started');
-      try {
-        await step.cleanup(this.state, {
-          ui,
-          outcome: this.outcome,
-          ...(this.outcome === 'failed' ? { error: this.error } : {}),
-          replaceError: (error: unknown) => {
-            if (this.outcome === 'failed') this.error = error;
-          },
-        });
-        this.emit(step, index, 'cleanup', 'succeeded');
-      } catch (error) {
-        // A cleanup failure must not stop the other cleanups, nor hide the error that halted the build.
-        this.emit(step, index, 'cleanup', 'failed');
-        ui.error(messageOf(error));
-      }
+      await this.cleanUp(entry, ui, onStep);
+    }
+  }
+
+  /**
+   * cleanUpEarlier: the cleanups of the steps before it, one after the other in reverse order as
+   * at the end, but now and in the background, each saying its lines into a DeferredOutput that
+   * cleanupAll replays at the step's turn. Steps that must know how the build ended keep theirs
+   * for the end; so do -debug (it pauses before each cleanup) and the -on-error policies that
+   * may keep what a failure left.
+   */
+  private cleanUpEarlier(): void {
+    if (this.options.debug || (this.options.onError ?? 'cleanup') !== 'cleanup') return;
+    const earlier = this.started.slice(0, -1).filter((entry) => entry.step.cleanup && !entry.step.cleanupAwaitsOutcome && !entry.early);
+    let previous: Promise<unknown> = Promise.resolve();
+    for (const entry of earlier.reverse()) {
+      const output = new DeferredOutput();
+      entry.early = previous.then(async () => {
+        await this.cleanUp(entry, output.ui, (event) => output.event(event));
+        return output;
+      });
+      previous = entry.early;
+    }
+  }
+
+  /** One step's cleanup; never throws: a failure is said, and must not stop the other cleanups. */
+  private async cleanUp(entry: StartedStep, ui: Ui, sink: ((event: StepEvent) => void) | undefined): Promise<void> {
+    const { step, index } = entry;
+    const event = (status: StepEvent['status']) => this.emit(step, index, 'cleanup', status, sink);
+    event('started');
+    try {
+      await step.cleanup!(this.state, {
+        ui,
+        outcome: this.outcome,
+        ...(this.outcome === 'failed' ? { error: this.error } : {}),
+        replaceError: (error: unknown) => {
+          if (this.outcome === 'failed') this.error = error;
+        },
+      });
+      event('succeeded');
+    } catch (error) {
+      // A cleanup failure must not stop the other cleanups, nor hide the error that halted the build.
+      event('failed');
+      ui.error(messageOf(error));
     }
   }
 
@@ -186,8 +229,14 @@ class StepRunner {
     return false;
   }
 
-  private emit(step: Step, index: number, phase: StepEvent['phase'], status: StepEvent['status']): void {
-    this.options.onStep?.({ step: step.name, index, count: this.stepList.length, phase, status });
+  private emit(
+    step: Step,
+    index: number,
+    phase: StepEvent['phase'],
+    status: StepEvent['status'],
+    sink: ((event: StepEvent) => void) | undefined = this.options.onStep,
+  ): void {
+    sink?.({ step: step.name, index, count: this.stepList.length, phase, status });
   }
 }
 

@@ -27,6 +27,7 @@ export function stepProvision<State extends object>(
   return {
     name: 'StepProvision',
     cleanupEvenOnAbort: true,
+    cleanupAwaitsOutcome: true,
     async run(state, stepCtx) {
       const generatedData = dataOf(state);
       stepCtx.provide({ generatedData });

@@ -52,6 +52,13 @@ export interface Step<In extends object = object, Out extends object = object> {
    * after the other instead, pausing after each as Packer does.
    */
   readonly parts?: readonly AnyStep[];
+  /**
+   * This step's cleanup depends on how the build ended (it undoes its work when the build failed,
+   * or runs the error-cleanup-provisioner): a cleanUpEarlier() step leaves it for the end.
+   */
+  readonly cleanupAwaitsOutcome?: boolean;
+  /** Set by cleanUpEarlier(): once it has run, the steps before it are cleaned up at once. */
+  readonly cleansUpEarlier?: boolean;
 }
 
 /** Progress of a step sequence, for hosts that show which step a build is in. */
