@@ -77,8 +77,13 @@ export async function bundleAwsSdk(outdir) {
       logLevel: 'warning',
       plugins: [awsSdkSchemaKeys],
     });
-    if (/\bimport\(/.test(readFileSync(outfile, 'utf8'))) throw new Error(`${outfile} still has an import(): vm.Script could not run it`);
+    assertRunnableByVmScript(outfile);
   }
+}
+
+/** A file run by vm.Script (src/code-cache) must not import(): there is no module loader for it. */
+export function assertRunnableByVmScript(file) {
+  if (/\bimport\(/.test(readFileSync(file, 'utf8'))) throw new Error(`${file} still has an import(): vm.Script could not run it`);
 }
 
 /**

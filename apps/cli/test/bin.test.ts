@@ -1,9 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startSshd } from '@kiln/testbed';
 import { describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../bin/kiln.js', import.meta.url));
@@ -46,4 +47,24 @@ describe('bin/kiln.js', () => {
     expect(await exited).toBe(1);
     expect(stdout).toContain('Cleanly cancelled builds after being interrupted.');
   });
+
+  it('builds over SSH (ssh2 loads from node_modules beside the bundle) and keeps the compiled CLI per verb', async () => {
+    const sshd = await startSshd();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'kiln-bin-ssh-'));
+      const builder = { type: 'null', ssh_host: sshd.host, ssh_port: sshd.port, ssh_username: sshd.username, ssh_private_key_file: sshd.privateKeyPath };
+      writeFileSync(join(dir, 't.json'), JSON.stringify({ builders: [builder], provisioners: [{ type: 'shell', inline: ['echo "hello from $(uname -s)"'] }] }));
+      const env = { PATH: process.env['PATH'] ?? '', HOME: dir };
+      const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'build', '-color=false', 't.json'], { cwd: dir, env });
+      expect(stdout).toContain('    null: hello from Linux\n');
+      expect(stdout).toContain("Build 'null' finished");
+      await promisify(execFile)(process.execPath, [BIN, 'validate', 't.json'], { cwd: dir, env });
+      expect(readdirSync(join(dir, '.cache', 'kiln', 'code-cache')).sort()).toEqual([
+        expect.stringMatching(/^kiln\.cjs-build-[0-9a-f]{16}\.v8$/),
+        expect.stringMatching(/^kiln\.cjs-validate-[0-9a-f]{16}\.v8$/),
+      ]);
+    } finally {
+      await sshd.stop();
+    }
+  }, 60_000);
 });

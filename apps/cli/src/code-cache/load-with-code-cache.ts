@@ -7,15 +7,20 @@ import vm from 'node:vm';
 export interface LoadWithCodeCacheOptions {
   /** Where the compiled code is kept; undefined runs the file without a cache. */
   readonly cacheDir: string | undefined;
+  /**
+   * Keeps a cache of its own for each kind of run (the CLI's verb): a cache holds what the run
+   * that wrote it compiled, and a `kiln validate` compiles little of what a `kiln build` runs.
+   */
+  readonly variant?: string;
   /** Called with the process's 'exit' event handler to register; tests pass their own hook. */
   readonly onExit?: (persist: () => void) => void;
 }
 
 /**
- * Runs a CommonJS file (the bundled AWS SDK) the way `require` would, but keeps the code V8
- * compiled for it in `cacheDir` and hands it back to V8 on the next run. Node 20 has no compile
- * cache for modules (Node 22's module.enableCompileCache() does this): without one, every run
- * parses and compiles the SDK again, which is about a quarter of a `kiln build`'s start-up.
+ * Runs a CommonJS file (the bundled CLI, a part of the AWS SDK) the way `require` would, but keeps
+ * the code V8 compiled for it in `cacheDir` and hands it back to V8 on the next run. Node 20 has
+ * no compile cache for modules (Node 22's module.enableCompileCache() does this): without one,
+ * every run parses and compiles the CLI and the SDK again, most of a `kiln build`'s start-up.
  *
  * The cache is written when the process exits, so it also holds the functions the run compiled
  * lazily (the request path, the XML parser), not only the top level. V8 checks that the cache
@@ -25,11 +30,11 @@ export interface LoadWithCodeCacheOptions {
  */
 export function loadWithCodeCache(file: string, options: LoadWithCodeCacheOptions): unknown {
   const source = readFileSync(file, 'utf8');
-  const cacheFile = options.cacheDir === undefined ? undefined : cacheFileFor(file, options.cacheDir);
+  const cacheFile = options.cacheDir === undefined ? undefined : cacheFileFor(file, options.cacheDir, options.variant);
   const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
   const script = new vm.Script(wrapCommonJs(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-    const persist = () => writeCodeCache(script, cacheFile);
+    const persist = () => writeCodeCache(script, cacheFile, cacheStem(file, options.variant));
     (options.onExit ?? ((handler) => process.once('exit', handler)))(persist);
   }
   const module = { exports: {} as unknown };
@@ -44,21 +49,26 @@ function wrapCommonJs(source: string): string {
 }
 
 /**
- * One cache file per version of the source and of Node: `<name>-<key>.v8`. The key takes the
- * file's size and modification time (a reinstall changes them) rather than its content, which
- * would cost hashing a megabyte on every start.
+ * One cache file per version of the source and of Node: `<name>[-<variant>]-<key>.v8`. The key
+ * takes the file's size and modification time (a reinstall changes them) rather than its
+ * content, which would cost hashing a megabyte on every start.
  */
-function cacheFileFor(file: string, cacheDir: string): string | undefined {
+function cacheFileFor(file: string, cacheDir: string, variant: string | undefined): string | undefined {
   try {
     const { size, mtimeMs } = statSync(file);
     const key = createHash('sha256')
       .update(`${path.resolve(file)}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}`)
       .digest('hex')
       .slice(0, 16);
-    return path.join(cacheDir, `${path.basename(file)}-${key}.v8`);
+    return path.join(cacheDir, `${cacheStem(file, variant)}${key}.v8`);
   } catch {
     return undefined;
   }
+}
+
+/** What the names of a file's caches (of one variant) start with, before the key. */
+function cacheStem(file: string, variant: string | undefined): string {
+  return `${path.basename(file)}-${variant === undefined ? '' : `${variant}-`}`;
 }
 
 function readIfPresent(file: string): Buffer | undefined {
@@ -70,23 +80,23 @@ function readIfPresent(file: string): Buffer | undefined {
 }
 
 /** Writes the cache whole or not at all (rename), and removes the caches of older versions. */
-function writeCodeCache(script: vm.Script, cacheFile: string): void {
+function writeCodeCache(script: vm.Script, cacheFile: string, stem: string): void {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
     const data = script.createCachedData();
     mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
     writeFileSync(temporary, data, { mode: 0o600 });
     renameSync(temporary, cacheFile);
-    removeOtherVersions(cacheFile);
+    removeOtherVersions(cacheFile, stem);
   } catch {
     rmSync(temporary, { force: true });
   }
 }
 
-function removeOtherVersions(cacheFile: string): void {
+function removeOtherVersions(cacheFile: string, stem: string): void {
   const dir = path.dirname(cacheFile);
-  const stem = path.basename(cacheFile).replace(/-[0-9a-f]+\.v8$/, '-');
+  const isVersion = (name: string) => name.startsWith(stem) && /^[0-9a-f]{16}\.v8$/.test(name.slice(stem.length));
   for (const name of readdirSync(dir)) {
-    if (name.startsWith(stem) && name.endsWith('.v8') && name !== path.basename(cacheFile)) rmSync(path.join(dir, name), { force: true });
+    if (isVersion(name) && name !== path.basename(cacheFile)) rmSync(path.join(dir, name), { force: true });
   }
 }
