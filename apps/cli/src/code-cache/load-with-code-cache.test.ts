@@ -88,6 +88,21 @@ describe('loadWithCodeCache', () => {
     expect(after[0]).not.toBe(before);
   });
 
+  it('keeps a cache per variant, and a new version of the file replaces only its own variant', () => {
+    const { file, cacheDir } = fixture();
+    const load = (variant: string) => loadWithCodeCache(file, { cacheDir, variant, onExit: (persist) => persist() });
+    load('build');
+    load('validate');
+    expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^part\.cjs-build-[0-9a-f]{16}\.v8$/), expect.stringMatching(/^part\.cjs-validate-[0-9a-f]{16}\.v8$/)]);
+    const validate = readdirSync(cacheDir).find((name) => name.includes('-validate-'));
+
+    utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+    load('build');
+    const after = readdirSync(cacheDir).sort();
+    expect(after).toHaveLength(2);
+    expect(after).toContain(validate);
+  });
+
   it('runs the file when the cache folder cannot be written, and leaves nothing half-written', () => {
     const { file, dir } = fixture();
     const readOnly = path.join(dir, 'read-only');
