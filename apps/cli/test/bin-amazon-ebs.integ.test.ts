@@ -70,7 +70,7 @@ describe('bin/kiln.js amazon-ebs build with the code cache', () => {
     expect(first.code, first.stdout).toBe(0);
     expect(first.stdout).toMatch(/--> amazon-ebs: AMIs were created:\nus-east-1: ami-\w+\nus-west-2: ami-\w+\n/);
     const caches = readdirSync(CODE_CACHE(home)).sort();
-    expect(caches).toEqual([expect.stringMatching(/^aws-sdk-ec2\.cjs-[0-9a-f]{16}\.v8$/), expect.stringMatching(/^kiln\.cjs-build-[0-9a-f]{16}\.v8$/)]);
+    expect(caches).toEqual([expect.stringMatching(/^aws-sdk-ec2\.cjs-[0-9a-f]{16}-[0-9a-f]{8}\.v8$/), expect.stringMatching(/^kiln\.cjs-build-[0-9a-f]{16}-[0-9a-f]{8}\.v8$/)]);
     const writtenAt = caches.map((name) => statSync(path.join(CODE_CACHE(home), name)).mtimeMs);
 
     const second = await buildWithBin(home, KEYS);

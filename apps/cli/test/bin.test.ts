@@ -60,8 +60,8 @@ describe('bin/kiln.js', () => {
       expect(stdout).toContain("Build 'null' finished");
       await promisify(execFile)(process.execPath, [BIN, 'validate', 't.json'], { cwd: dir, env });
       expect(readdirSync(join(dir, '.cache', 'kiln', 'code-cache')).sort()).toEqual([
-        expect.stringMatching(/^kiln\.cjs-build-[0-9a-f]{16}\.v8$/),
-        expect.stringMatching(/^kiln\.cjs-validate-[0-9a-f]{16}\.v8$/),
+        expect.stringMatching(/^kiln\.cjs-build-[0-9a-f]{16}-[0-9a-f]{8}\.v8$/),
+        expect.stringMatching(/^kiln\.cjs-validate-[0-9a-f]{16}-[0-9a-f]{8}\.v8$/),
       ]);
     } finally {
       await sshd.stop();

@@ -33,11 +33,11 @@ function loadAndExit(file: string, cacheDir: string | undefined): { exports: unk
  * does. (Within one process V8 reuses what it compiled already and never reads a cache again.)
  * Uses the compiled loader in dist/, which the bin tests need built too.
  */
-function loadInOwnProcess(file: string, cacheDir: string): unknown {
+function loadInOwnProcess(file: string, cacheDir: string, nodeFlags: readonly string[] = []): unknown {
   const loader = fileURLToPath(new URL('../../dist/code-cache/load-with-code-cache.js', import.meta.url));
   const script = `import { loadWithCodeCache } from ${JSON.stringify(loader)};
     console.log(JSON.stringify(loadWithCodeCache(${JSON.stringify(file)}, { cacheDir: ${JSON.stringify(cacheDir)} })));`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  return JSON.parse(execFileSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', script], { encoding: 'utf8' }));
 }
 
 describe('loadWithCodeCache', () => {
@@ -50,7 +50,7 @@ describe('loadWithCodeCache', () => {
     const { file, cacheDir } = fixture();
     expect(loadAndExit(file, cacheDir).wroteCache).toBe(true);
     const [cacheFile] = readdirSync(cacheDir);
-    expect(cacheFile).toMatch(/^part\.cjs-[0-9a-f]{16}\.v8$/);
+    expect(cacheFile).toMatch(/^part\.cjs-[0-9a-f]{16}-[0-9a-f]{8}\.v8$/);
     expect(readFileSync(path.join(cacheDir, cacheFile!)).length).toBeGreaterThan(0);
   });
 
@@ -75,6 +75,19 @@ describe('loadWithCodeCache', () => {
     expect(readdirSync(cacheDir)).toEqual([cacheFile]);
   });
 
+  it('keeps a cache per set of Node flags, so runs with and without a flag do not undo each other', () => {
+    const { file, cacheDir } = fixture();
+    loadInOwnProcess(file, cacheDir);
+    loadInOwnProcess(file, cacheDir, ['--max-old-space-size=512']);
+    const caches = readdirSync(cacheDir).sort();
+    expect(caches).toHaveLength(2);
+    const writtenAt = caches.map((name) => statSync(path.join(cacheDir, name)).mtimeMs);
+    loadInOwnProcess(file, cacheDir);
+    loadInOwnProcess(file, cacheDir, ['--max-old-space-size=512']);
+    expect(readdirSync(cacheDir).sort()).toEqual(caches);
+    expect(caches.map((name) => statSync(path.join(cacheDir, name)).mtimeMs)).toEqual(writtenAt);
+  });
+
   it('keeps one cache per file: a changed file gets a new one and the old one is removed', () => {
     const { file, cacheDir } = fixture();
     loadAndExit(file, cacheDir);
@@ -93,7 +106,7 @@ describe('loadWithCodeCache', () => {
     const load = (variant: string) => loadWithCodeCache(file, { cacheDir, variant, onExit: (persist) => persist() });
     load('build');
     load('validate');
-    expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^part\.cjs-build-[0-9a-f]{16}\.v8$/), expect.stringMatching(/^part\.cjs-validate-[0-9a-f]{16}\.v8$/)]);
+    expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^part\.cjs-build-[0-9a-f]{16}-[0-9a-f]{8}\.v8$/), expect.stringMatching(/^part\.cjs-validate-[0-9a-f]{16}-[0-9a-f]{8}\.v8$/)]);
     const validate = readdirSync(cacheDir).find((name) => name.includes('-validate-'));
 
     utimesSync(file, new Date(), new Date(Date.now() + 5_000));

@@ -49,24 +49,28 @@ function wrapCommonJs(source: string): string {
 }
 
 /**
- * One cache file per version of the source and of Node: `<name>[-<variant>]-<key>.v8`. The key
- * takes the file's size and modification time (a reinstall changes them) rather than its
- * content, which would cost hashing a megabyte on every start.
+ * One cache file per version of the source and of Node, and per set of Node flags:
+ * `<name>[-<variant>]-<version>-<flags>.v8`. The version takes the file's size and modification
+ * time (a reinstall changes them) rather than its content, which would cost hashing a megabyte on
+ * every start. V8 rejects code compiled under other flags, so runs with and without, say,
+ * `--inspect` keep a cache each rather than overwriting each other's.
  */
 function cacheFileFor(file: string, cacheDir: string, variant: string | undefined): string | undefined {
   try {
     const { size, mtimeMs } = statSync(file);
-    const key = createHash('sha256')
-      .update(`${path.resolve(file)}\0${size}\0${mtimeMs}\0${process.version}\0${process.arch}`)
-      .digest('hex')
-      .slice(0, 16);
-    return path.join(cacheDir, `${cacheStem(file, variant)}${key}.v8`);
+    const version = shortHash([path.resolve(file), size, mtimeMs, process.version, process.arch], 16);
+    const flags = shortHash([process.execArgv.join(' '), process.env['NODE_OPTIONS'] ?? ''], 8);
+    return path.join(cacheDir, `${cacheStem(file, variant)}${version}-${flags}.v8`);
   } catch {
     return undefined;
   }
 }
 
-/** What the names of a file's caches (of one variant) start with, before the key. */
+function shortHash(parts: readonly (string | number)[], length: number): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, length);
+}
+
+/** What the names of a file's caches (of one variant) start with, before the version. */
 function cacheStem(file: string, variant: string | undefined): string {
   return `${path.basename(file)}-${variant === undefined ? '' : `${variant}-`}`;
 }
@@ -79,7 +83,7 @@ function readIfPresent(file: string): Buffer | undefined {
   }
 }
 
-/** Writes the cache whole or not at all (rename), and removes the caches of older versions. */
+/** Writes the cache whole or not at all (rename), and removes the caches of other versions. */
 function writeCodeCache(script: vm.Script, cacheFile: string, stem: string): void {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
@@ -93,10 +97,13 @@ function writeCodeCache(script: vm.Script, cacheFile: string, stem: string): voi
   }
 }
 
+/** Removes the caches of other versions of the file (of this variant, under any flags). */
 function removeOtherVersions(cacheFile: string, stem: string): void {
   const dir = path.dirname(cacheFile);
-  const isVersion = (name: string) => name.startsWith(stem) && /^[0-9a-f]{16}\.v8$/.test(name.slice(stem.length));
+  const versionOf = (name: string) => (name.startsWith(stem) ? /^([0-9a-f]{16})-[0-9a-f]{8}\.v8$/.exec(name.slice(stem.length))?.[1] : undefined);
+  const current = versionOf(path.basename(cacheFile));
   for (const name of readdirSync(dir)) {
-    if (isVersion(name) && name !== path.basename(cacheFile)) rmSync(path.join(dir, name), { force: true });
+    const version = versionOf(name);
+    if (version !== undefined && version !== current) rmSync(path.join(dir, name), { force: true });
   }
 }
