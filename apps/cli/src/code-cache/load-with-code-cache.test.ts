@@ -46,6 +46,11 @@ describe('loadWithCodeCache', () => {
     expect(loadAndExit(file, cacheDir).exports).toEqual({ answer: 42, name: 'part.cjs', dir, self: true });
   });
 
+  it('reads a file that is not all ASCII as UTF-8', () => {
+    const { file, cacheDir } = fixture("module.exports = { word: 'héllo ✓' };\n");
+    expect(loadAndExit(file, cacheDir).exports).toEqual({ word: 'héllo ✓' });
+  });
+
   it('writes the compiled code, named after the file, when the process exits', () => {
     const { file, cacheDir } = fixture();
     expect(loadAndExit(file, cacheDir).wroteCache).toBe(true);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isAscii } from 'node:buffer';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -29,7 +30,7 @@ export interface LoadWithCodeCacheOptions {
  * would have saved: it never fails the command.
  */
 export function loadWithCodeCache(file: string, options: LoadWithCodeCacheOptions): unknown {
-  const source = readFileSync(file, 'utf8');
+  const source = readSource(file);
   const cacheFile = options.cacheDir === undefined ? undefined : cacheFileFor(file, options.cacheDir, options.variant);
   const cachedData = cacheFile === undefined ? undefined : readIfPresent(cacheFile);
   const script = new vm.Script(wrapCommonJs(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
@@ -41,6 +42,15 @@ export function loadWithCodeCache(file: string, options: LoadWithCodeCacheOption
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
   return module.exports;
+}
+
+/**
+ * The file as text. esbuild writes ASCII (it escapes the rest), and ASCII read as latin1 is the
+ * same text without UTF-8 decoding: a megabyte in a quarter of the time.
+ */
+function readSource(file: string): string {
+  const bytes = readFileSync(file);
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
 
 /** Node's own CommonJS wrapper, so the file sees the same five names it would under require(). */
