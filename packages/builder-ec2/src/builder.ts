@@ -116,7 +116,7 @@ export class AmazonEbsBuilder implements Builder<AmazonEbsConfig> {
     const source = new SourceInstance(ctx);
     const records = new AmiRecords(ctx);
     const launch = settings.spot ? stepRunSpotInstance(ctx, source) : stepRunSourceInstance(ctx, source);
-    const untilAmi = steps<object>()
+    return steps<object>()
       .then(stepPreValidate(ctx))
       .then(stepSourceAmiInfo(ctx))
       .then(stepNetworkInfo(ctx))
@@ -148,19 +148,14 @@ export class AmazonEbsBuilder implements Builder<AmazonEbsConfig> {
       .then(stepStopInstance(ctx))
       .then(stepModifyInstance(ctx))
       .then(stepDeregisterAmi(ctx))
-      .then(stepCreateAmi(ctx, records));
-    // Nothing after the AMI needs the source instance: it, its volumes, key pair and security
-    // group go while the AMI is copied and tagged rather than after (a minute saved on a build
-    // that copies). Not when something may still want the instance at the end: an
-    // error-cleanup-provisioner, -debug, or an -on-error policy that keeps what a failure left.
-    const releaseEarly = build.hook.hasCleanupProvisioner === false && !build.env.debug && build.env.onError === 'cleanup';
-    const released = releaseEarly ? untilAmi.then(cleanUpEarlier('StepReleaseSourceInstance')) : untilAmi;
-    return (
-      released
-        .then(stepAmiRegionCopy(ctx, records))
-        // Attributes and tags touch different things of the same AMIs.
-        .then(concurrently(stepModifyAmiAttributes(ctx), stepCreateTags(ctx)))
-    );
+      .then(stepCreateAmi(ctx, records))
+      // Nothing after the AMI needs the source instance: it, its volumes, key pair and security
+      // group go while the AMI is copied and tagged rather than after (a minute saved on a build
+      // that copies). runSteps keeps them to the end when something may still want them there.
+      .then(cleanUpEarlier('StepReleaseSourceInstance'))
+      .then(stepAmiRegionCopy(ctx, records))
+      // Attributes and tags touch different things of the same AMIs.
+      .then(concurrently(stepModifyAmiAttributes(ctx), stepCreateTags(ctx)));
   }
 }
 

@@ -116,7 +116,8 @@ export const AMAZON_EBS_STEPS = [
   'StepDeregisterAMI',
   'StepCreateAMI',
   // Kiln's: the source instance and what serves it are torn down from here on, while the AMI is
-  // copied and tagged (not under -debug or -on-error=abort|ask, nor with an error-cleanup-provisioner).
+  // copied and tagged (left out under -debug and -on-error=abort|ask; with an
+  // error-cleanup-provisioner it lets go of nothing).
   'StepReleaseSourceInstance',
   'StepAMIRegionCopy',
   'StepModifyAMIAttributes, StepCreateTags',

@@ -112,6 +112,14 @@ describe('cleanUpEarlier', () => {
     ]);
   });
 
+  it('leaves a step that holds the steps before it, and those steps, for the end', async () => {
+    const holding = { ...step('Provision'), holdsEarlierSteps: true };
+    const { journal, lines } = await run([step('A'), holding, step('B'), cleanUpEarlier('StepRelease'), step('C')]);
+    // B, after the holding step, goes early (before C's cleanup); the holding step and A wait for the end.
+    expect(journal).toEqual(['run A', 'run Provision', 'run B', 'run C', 'cleanup B (succeeded)', 'cleanup C (succeeded)', 'cleanup Provision (succeeded)', 'cleanup A (succeeded)']);
+    expect(lines.filter((line) => line.startsWith('say: cleaning'))).toEqual(['say: cleaning up C', 'say: cleaning up B', 'say: cleaning up Provision', 'say: cleaning up A']);
+  });
+
   it('says a cleanup that failed early at its turn, and still cleans up the steps before it', async () => {
     const { result, journal, lines } = await run([step('A'), step('B', { failCleanup: true }), cleanUpEarlier('StepRelease'), step('C')]);
     expect(result).toBe('ok');
@@ -124,8 +132,9 @@ describe('cleanUpEarlier', () => {
     ['-on-error=ask', { onError: 'ask' as const }],
     ['-on-error=run-cleanup-provisioner', { onError: 'run-cleanup-provisioner' as const }],
     ['-debug', { debug: true }],
-  ])('waits for the end under %s', async (_flag, options) => {
-    const { journal } = await run([step('A'), cleanUpEarlier('StepRelease'), step('C')], options);
+  ])('waits for the end under %s, and runs no release step', async (_flag, options) => {
+    const { journal, events } = await run([step('A'), cleanUpEarlier('StepRelease'), step('C')], options);
     expect(journal.slice(0, 3)).toEqual(['run A', 'run C', 'cleanup C (succeeded)']);
+    expect(events.map((event) => event.step)).not.toContain('StepRelease');
   });
 });

@@ -8,9 +8,10 @@ import type { Step } from './step.js';
  * at their usual turn at the end, so the output reads as it would without this.
  *
  * Steps whose cleanup depends on how the build ends (cleanupAwaitsOutcome: the AMI deregistered
- * on failure, the error-cleanup-provisioner) still clean up at the end. Only with -on-error=cleanup
- * (the default) and without -debug: the other policies keep, or ask about, what a failure left,
- * and -debug pauses before each cleanup.
+ * on failure) still clean up at the end, and a step that holds the ones before it
+ * (holdsEarlierSteps: stepProvision when there is an error-cleanup-provisioner) keeps them all
+ * there. Only with -on-error=cleanup (the default) and without -debug: the other policies keep,
+ * or ask about, what a failure left, and -debug pauses before each cleanup.
  */
 export function cleanUpEarlier(name: string): Step<object, object> {
   return { name, cleansUpEarlier: true, run: () => Promise.resolve(undefined) };

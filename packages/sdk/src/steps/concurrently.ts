@@ -20,6 +20,7 @@ export function concurrently<InA extends object, OutA extends object, InB extend
     name: `${first.name}, ${second.name}`,
     parts: [first, second],
     ...(first.cleanupAwaitsOutcome || second.cleanupAwaitsOutcome ? { cleanupAwaitsOutcome: true } : {}),
+    ...(first.holdsEarlierSteps || second.holdsEarlierSteps ? { holdsEarlierSteps: true } : {}),
     async run(state, ctx) {
       const runs = [
         'first' in done ? Promise.resolve(done.first) : first.run(state, ctx).then((out) => (done.first = out)),

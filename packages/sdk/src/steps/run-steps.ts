@@ -43,9 +43,17 @@ export async function runSteps(
     ? sequenceOrList
     : (sequenceOrList as StepSequence<object, object>).steps;
   const runOptions = normalise(options);
-  // -debug pauses after every step, so steps grouped to run at once go one by one there.
-  const ordered = runOptions.debug ? stepList.flatMap((step) => step.parts ?? [step]) : stepList;
-  return new StepRunner(ordered, runOptions).run(initial);
+  return new StepRunner(stepsToRun(stepList, runOptions), runOptions).run(initial);
+}
+
+/**
+ * -debug pauses after every step, so steps grouped to run at once go one by one there. It also
+ * pauses before each cleanup, and the -on-error policies other than cleanup may keep what a
+ * failure left: cleanUpEarlier() steps are left out then, and every cleanup waits for the end.
+ */
+function stepsToRun(stepList: readonly AnyStep[], { debug, onError = 'cleanup' }: RunStepsOptions): readonly AnyStep[] {
+  const early = !debug && onError === 'cleanup';
+  return stepList.flatMap((step) => (debug ? (step.parts ?? [step]) : [step])).filter((step) => early || !step.cleansUpEarlier);
 }
 
 function normalise(options: RunStepsOptions | BuildContext): RunStepsOptions {
@@ -170,12 +178,12 @@ class StepRunner {
    * cleanUpEarlier: the cleanups of the steps before it, one after the other in reverse order as
    * at the end, but now and in the background, each saying its lines into a DeferredOutput that
    * cleanupAll replays at the step's turn. Steps that must know how the build ended keep theirs
-   * for the end; so do -debug (it pauses before each cleanup) and the -on-error policies that
-   * may keep what a failure left.
+   * for the end, and a step that holds the steps before it keeps them all there with it.
    */
   private cleanUpEarlier(): void {
-    if (this.options.debug || (this.options.onError ?? 'cleanup') !== 'cleanup') return;
-    const earlier = this.started.slice(0, -1).filter((entry) => entry.step.cleanup && !entry.step.cleanupAwaitsOutcome && !entry.early);
+    const before = this.started.slice(0, -1);
+    const free = before.slice(before.findLastIndex((entry) => entry.step.holdsEarlierSteps) + 1);
+    const earlier = free.filter((entry) => entry.step.cleanup && !entry.step.cleanupAwaitsOutcome && !entry.early);
     let previous: Promise<unknown> = Promise.resolve();
     for (const entry of earlier.reverse()) {
       const output = new DeferredOutput();

@@ -47,6 +47,16 @@ describe('stepProvision', () => {
     expect((final as { generatedData?: GeneratedData }).generatedData).toBe(calls[0]![1]);
   });
 
+  it('holds the steps before it to the end unless the hook says there is no error-cleanup-provisioner', () => {
+    const hook = (hasCleanupProvisioner?: boolean): Hook => ({
+      provision: async () => undefined,
+      provisionCleanup: async () => undefined,
+      ...(hasCleanupProvisioner === undefined ? {} : { hasCleanupProvisioner }),
+    });
+    const holds = (h: Hook) => stepProvision<object>(context(h).ctx, { communicator: () => communicator }).holdsEarlierSteps === true;
+    expect([holds(hook(true)), holds(hook(undefined)), holds(hook(false))]).toEqual([true, true, false]);
+  });
+
   it('runs the error-cleanup-provisioner when provisioning failed, also under -on-error=run-cleanup-provisioner', async () => {
     const journal: string[] = [];
     const hook: Hook = {

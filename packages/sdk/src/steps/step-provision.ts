@@ -28,6 +28,8 @@ export function stepProvision<State extends object>(
     name: 'StepProvision',
     cleanupEvenOnAbort: true,
     cleanupAwaitsOutcome: true,
+    // The error-cleanup-provisioner runs on the machine the earlier steps made and connected to.
+    ...(ctx.hook.hasCleanupProvisioner === false ? {} : { holdsEarlierSteps: true }),
     async run(state, stepCtx) {
       const generatedData = dataOf(state);
       stepCtx.provide({ generatedData });

@@ -57,6 +57,11 @@ export interface Step<In extends object = object, Out extends object = object> {
    * or runs the error-cleanup-provisioner): a cleanUpEarlier() step leaves it for the end.
    */
   readonly cleanupAwaitsOutcome?: boolean;
+  /**
+   * This step's cleanup may need what the steps before it made (the error-cleanup-provisioner
+   * runs on the machine): a cleanUpEarlier() step leaves them, and this one, for the end.
+   */
+  readonly holdsEarlierSteps?: boolean;
   /** Set by cleanUpEarlier(): once it has run, the steps before it are cleaned up at once. */
   readonly cleansUpEarlier?: boolean;
 }
