@@ -1,6 +1,6 @@
 // How the bundle takes in the AWS SDK.
 //
-// It is bundled from its ES modules (`module` before `main`) so that only the commands amazon-ebs
+// It is bundled from its ES modules (see vm-script-build.mjs) so that only the commands amazon-ebs
 // names are kept: the whole EC2 client is a 2 MB CommonJS file that took longer to load than a
 // whole build against a local endpoint.
 //
@@ -12,10 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-
-/** Packages of the bundle with an ES module build (`module`) beside the CommonJS one: the SDK's. */
-export const AWS_SDK_MAIN_FIELDS = ['module', 'main'];
+import { buildForVmScript } from './vm-script-build.mjs';
 
 /** What builder-ec2 imports of the SDK, by the part name the CLI's loader knows it by. */
 const SDK_PARTS = {
@@ -59,31 +56,8 @@ const awsSdkSchemaKeys = {
  */
 export async function bundleAwsSdk(outdir) {
   for (const [part, entry] of Object.entries(SDK_PARTS)) {
-    const outfile = `${outdir}/aws-sdk-${part}.cjs`;
-    await build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      // A script run by vm.Script has no module loader for import(): each lazy import (the
-      // credential chain's, of its later links) becomes a lazy require.
-      supported: { 'dynamic-import': false },
-      minifySyntax: true,
-      minifyWhitespace: true,
-      legalComments: 'none',
-      mainFields: AWS_SDK_MAIN_FIELDS,
-      logLevel: 'warning',
-      plugins: [awsSdkSchemaKeys],
-    });
-    assertRunnableByVmScript(outfile);
+    await buildForVmScript({ entryPoints: [entry], outfile: `${outdir}/aws-sdk-${part}.cjs`, plugins: [awsSdkSchemaKeys] });
   }
-}
-
-/** A file run by vm.Script (src/code-cache) must not import(): there is no module loader for it. */
-export function assertRunnableByVmScript(file) {
-  if (/\bimport\(/.test(readFileSync(file, 'utf8'))) throw new Error(`${file} still has an import(): vm.Script could not run it`);
 }
 
 /**

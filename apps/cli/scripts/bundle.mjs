@@ -11,9 +11,9 @@
 // own, see aws-sdk-bundling.mjs.
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { build } from 'esbuild';
-import { AWS_SDK_MAIN_FIELDS, assertRunnableByVmScript, awsSdkFromCodeCachedBundle, bundleAwsSdk } from './aws-sdk-bundling.mjs';
+import { awsSdkFromCodeCachedBundle, bundleAwsSdk } from './aws-sdk-bundling.mjs';
 import { compileValidators } from './compile-validators.mjs';
+import { buildForVmScript } from './vm-script-build.mjs';
 
 // Clear out the previous build's files.
 rmSync('dist/bundle', { recursive: true, force: true });
@@ -28,27 +28,14 @@ const precompiledValidators = {
   },
 };
 
-await build({
+await buildForVmScript({
   entryPoints: ['dist/main.js'],
   outfile: 'dist/bundle/kiln.cjs',
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  // vm.Script has no module loader for import(): a lazy import of a bundled module becomes a lazy
-  // require of it (esbuild runs its top level on the first require only).
-  supported: { 'dynamic-import': false },
   // The sources are ES modules: strict, and import.meta.url is the file's URL (the bundle's).
   banner: { js: '"use strict";const __kilnBundleUrl=require("node:url").pathToFileURL(__filename).href;' },
   define: { 'import.meta.url': '__kilnBundleUrl' },
-  minifySyntax: true,
-  minifyWhitespace: true,
-  legalComments: 'none',
-  mainFields: AWS_SDK_MAIN_FIELDS,
   external: ['ssh2', 'cpu-features', 'esbuild'],
-  logLevel: 'warning',
   plugins: [precompiledValidators, awsSdkFromCodeCachedBundle],
 });
-assertRunnableByVmScript('dist/bundle/kiln.cjs');
 
 await bundleAwsSdk('dist/bundle');
