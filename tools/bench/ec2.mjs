@@ -122,7 +122,6 @@ function writeTemplate(file, endpoint) {
  * makes the same calls each time, though concurrent ones may arrive in another order.
  */
 async function replayingProxy(target) {
-  const upstream = new URL(target);
   const tapes = new Map();
   let recording;
   let playing;
@@ -133,35 +132,19 @@ async function replayingProxy(target) {
     const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
     return `${params.find(([name]) => name === 'Action')?.[1]} ${filters} ${given} ${region}`;
   };
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const key = keyOf(req, body);
-      if (playing) {
-        const answer = playing.get(key)?.shift();
-        res.writeHead(answer ? answer.status : 500, { 'content-type': 'text/xml', connection: 'close' });
-        res.end(answer ? answer.body : `nothing recorded for ${key}`);
-        return;
-      }
-      const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (response) => {
-        const answer = [];
-        response.on('data', (chunk) => answer.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(answer);
-          const tape = tapes.get(recording);
-          tape.set(key, [...(tape.get(key) ?? []), { status: response.statusCode ?? 500, body: text }]);
-          res.writeHead(response.statusCode ?? 500, response.headers);
-          res.end(text);
-        });
-      });
-      forward.end(body);
-    });
+  const proxy = await ec2Proxy(target, async (req, body, forward) => {
+    const key = keyOf(req, body);
+    if (playing) {
+      const answer = playing.get(key)?.shift();
+      return answer ?? { status: 500, headers: {}, body: `nothing recorded for ${key}` };
+    }
+    const answer = await forward();
+    const tape = tapes.get(recording);
+    tape.set(key, [...(tape.get(key) ?? []), answer]);
+    return answer;
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    endpoint: `http://127.0.0.1:${server.address().port}`,
+    ...proxy,
     record(tool) {
       recording = tool;
       playing = undefined;
@@ -170,7 +153,6 @@ async function replayingProxy(target) {
     replay(tool) {
       playing = new Map([...tapes.get(tool)].map(([key, answers]) => [key, [...answers]]));
     },
-    close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
 
@@ -180,29 +162,13 @@ async function replayingProxy(target) {
  * since the call that started the change, as EC2 would.
  */
 async function pacingProxy(target, pace) {
-  const upstream = new URL(target);
   const since = new Map();
   const elapsed = (key) => (Date.now() - (since.get(key) ?? 0)) / 1000;
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const params = new URLSearchParams(body.toString('utf8'));
-      const action = params.get('Action');
-      const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (response) => {
-        const answer = [];
-        response.on('data', (chunk) => answer.push(chunk));
-        response.on('end', () => {
-          let text = Buffer.concat(answer).toString('utf8');
-          if (pace) text = paced(action, params, text);
-          const { 'content-length': _length, ...headers } = response.headers;
-          res.writeHead(response.statusCode ?? 500, headers);
-          res.end(text);
-        });
-      });
-      forward.end(body);
-    });
+  const proxy = await ec2Proxy(target, async (_req, body, forward) => {
+    const answer = await forward();
+    if (!pace) return answer;
+    const params = new URLSearchParams(body.toString('utf8'));
+    return { ...answer, body: paced(params.get('Action'), params, answer.body.toString('utf8')) };
   });
 
   function paced(action, params, text) {
@@ -232,6 +198,37 @@ async function pacingProxy(target, pace) {
     return text.replace(`<code>${code}</code><name>${name}</name>`, `<code>${newCode}</code><name>${newName}</name>`);
   }
 
+  return proxy;
+}
+
+/**
+ * An HTTP server on loopback in front of moto: each request's answer is what `answer` returns,
+ * given the request, its body and a way to have moto answer it.
+ */
+async function ec2Proxy(target, answer) {
+  const upstream = new URL(target);
+  const forward = (req, body) =>
+    new Promise((resolve, reject) => {
+      const sent = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 500, headers: response.headers, body: Buffer.concat(chunks) }));
+      });
+      sent.on('error', reject);
+      sent.end(body);
+    });
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      const { status, headers, body: text } = await answer(req, body, () => forward(req, body)).catch((error) => ({ status: 502, headers: {}, body: String(error) }));
+      // The body may have been rewritten: its length is for Node to say.
+      const { 'content-length': _length, 'transfer-encoding': _encoding, ...rest } = headers;
+      res.writeHead(status, { 'content-type': 'text/xml', ...rest, connection: 'close' });
+      res.end(text);
+    });
+  });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     endpoint: `http://127.0.0.1:${server.address().port}`,
