@@ -1,7 +1,8 @@
-// amazon-ebs end to end: the same template (shared/contracts/templates/amazon-ebs.json: communicator
-// none, source_ami_filter most_recent, a copy to us-west-2, ami_groups, tags, run_tags) built by
-// Packer 1.6.6 and by Kiln against the same moto, alternating in one run. Prints median wall times
-// and the Kiln/Packer ratio for two ways EC2 can behave:
+// amazon-ebs end to end: the same template (packages/builder-ec2/test/contracts/templates/
+// amazon-ebs.json, shared/contracts' amazon-ebs: communicator none, source_ami_filter most_recent,
+// a copy to us-west-2, ami_groups, tags, run_tags) built by Packer 1.6.6 and by Kiln against the
+// same moto, alternating in one run. Prints median wall times and the Kiln/Packer ratio in three
+// modes:
 //
 //   instant  moto as it is: every instance and image is ready the moment it is asked for, so the
 //            run is all process start-up and API round trips.
@@ -18,7 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kilnBin, machineLine, median, repoRoot, requireTools, sharedDir, timeOnce } from './lib.mjs';
+import { kilnBin, machineLine, median, repoRoot, requireTools, timeOnce } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -110,7 +111,8 @@ console.log(lines.join('\n'));
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: machineLine(), loadBefore, loadAfter: loadavg()[0], pace: PACE, results }, null, 2));
 
 function writeTemplate(file, endpoint) {
-  const contract = JSON.parse(readFileSync(join(sharedDir, 'contracts/templates/amazon-ebs.json'), 'utf8'));
+  // shared/contracts' template, as builder-ec2's contract test keeps it in the repository.
+  const contract = JSON.parse(readFileSync(join(repoRoot, 'packages/builder-ec2/test/contracts/templates/amazon-ebs.json'), 'utf8'));
   const builder = { ...contract.builders[0], custom_endpoint_ec2: endpoint, ami_name: 'bench-{{user `run`}}' };
   writeFileSync(file, JSON.stringify({ variables: { run: '' }, builders: [builder] }, null, 2));
 }
