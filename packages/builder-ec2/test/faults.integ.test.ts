@@ -99,10 +99,17 @@ const cleaner = () =>
     polling: { delayMs: 200, maxAttempts: 100 },
   });
 
+/**
+ * moto makes a key pair (an RSA key in Python) in up to a few tenths of a second: the wait kiln
+ * cleanup allows a run that stopped moments ago for the calls it had sent (SETTLE_MS, 10 s for
+ * EC2), cut to what moto needs.
+ */
+const MOTO_SETTLE_MS = 1_000;
+
 /** `kiln cleanup` on a cache dir: every dead run's resources deleted, its ledger gone. */
 async function cleanUp(cacheDir: string): Promise<string[]> {
   const said: string[] = [];
-  const cleaned = await cleanupLedgers(cacheDir, { cleaners: [cleaner()], say: (line) => said.push(line) });
+  const cleaned = await cleanupLedgers(cacheDir, { cleaners: [cleaner()], say: (line) => said.push(line), settleMs: MOTO_SETTLE_MS });
   expect(cleaned.filter((r) => r.outcome !== 'cleaned')).toEqual([]);
   await expect(readdir(path.join(cacheDir, 'kiln-ledger')).catch(() => [])).resolves.toEqual([]);
   return said;
@@ -121,7 +128,7 @@ async function freezeAndCleanUp(config: AmazonEbsConfig, call: string): Promise<
     void runBuilder(config, { cacheDir, ledgerOwner: DEAD_OWNER, onLedger: (l) => (ledger = l), clients });
   });
   await frozen;
-  // What was on its way when the process died still reaches EC2; a cleanup comes after that.
+  // What was on its way when the process died still reaches EC2, before cleanup is done waiting.
   await clients!.sent();
   await ledger!.flush();
   return cleanUp(cacheDir);
@@ -136,17 +143,22 @@ describe('stopped dead right after each create call reached EC2, then kiln clean
     ...SPOT_CALLS.map((call) => ['spot', call] as const),
   ])('%s: %s', async (kind, call) => {
     const said = await freezeAndCleanUp(kind === 'spot' ? spot() : onDemand(), call);
-    expect(said[0]).toMatch(/^Run run-\d+ \(pid 4194001, started .+\) left \d+ resources?:$/);
+    expect(said[0]).toMatch(/^Run run-\d+ stopped moments ago: waiting 1s for the calls it had sent to finish\.$/);
+    expect(said[1]).toMatch(/^Run run-\d+ \(pid 4194001, started .+\) left \d+ resources?:$/);
     await expectNothingLeft(`frozen after ${kind} ${call}`);
   });
 });
 
 const CHILD = fileURLToPath(new URL('./support/build-child.ts', import.meta.url));
 
-/** Runs a build in a child process, SIGKILLs it once `call` reached EC2, then cleans up. */
-async function killAndCleanUp(config: AmazonEbsConfig, call: string): Promise<string[]> {
+/**
+ * Runs a build in a child process, SIGKILLs it once `when` came (a call reached EC2, or a step
+ * started: see build-child.ts), then cleans up. Resolves with the owners of the ledgers the kill
+ * left and what cleanup said.
+ */
+async function killAndCleanUp(config: AmazonEbsConfig, when: string): Promise<{ owners: string[]; said: string[] }> {
   const cacheDir = await mkdtemp(path.join(tmpdir(), 'kiln-kill-'));
-  const child = spawn(process.execPath, [...tsChildArgs(), CHILD, cacheDir, JSON.stringify(config), call], {
+  const child = spawn(process.execPath, [...tsChildArgs(), CHILD, cacheDir, JSON.stringify(config), when], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -162,13 +174,19 @@ async function killAndCleanUp(config: AmazonEbsConfig, call: string): Promise<st
   await exited;
   expect(outcome).toBe('ready');
   const { ledgers } = await listLedgers(cacheDir);
-  expect(ledgers.map((l) => l.owner)).toEqual(['dead']);
-  return cleanUp(cacheDir);
+  return { owners: ledgers.map((l) => l.owner), said: await cleanUp(cacheDir) };
 }
 
 describe('a real process killed with SIGKILL, then kiln cleanup', () => {
   it.each(['runInstances', 'createImage', 'copyImage'])('after %s', async (call) => {
-    await killAndCleanUp(onDemand(), call);
+    expect((await killAndCleanUp(onDemand(), call)).owners).toEqual(['dead']);
     await expectNothingLeft(`SIGKILL after ${call}`);
+  }, 120_000);
+
+  it.each(AMAZON_EBS_STEPS)('at %s', async (step) => {
+    // Before the first create there may be no ledger yet; any there is, is the dead run's.
+    const { owners } = await killAndCleanUp(onDemand(), `step:${step}`);
+    expect(owners.filter((owner) => owner !== 'dead')).toEqual([]);
+    await expectNothingLeft(`SIGKILL at ${step}`);
   }, 120_000);
 });

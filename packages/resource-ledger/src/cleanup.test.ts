@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,14 @@ async function ledgerOf(owner: typeof DEAD, runUuid: string, ids: string[], kind
   const cache = await mkdtemp(path.join(tmpdir(), 'kiln-cleanup-'));
   const ledger = FileLedger.forRun(cache, runUuid, owner);
   for (const id of ids) await ledger.forBuild('b').record({ kind, id, region: 'r1' });
+  if (ids.length > 0) await diedAMinuteAgo(ledger.file);
   return { cache, ledger };
+}
+
+/** Most runs cleaned up died a while ago: their ledger was last written then (see SETTLE_MS). */
+async function diedAMinuteAgo(file: string): Promise<void> {
+  const then = new Date(Date.now() - 60_000);
+  await utimes(file, then, then);
 }
 
 function cleaner(deleted: string[], failing: string[] = []): LedgerCleaner {
@@ -69,6 +76,28 @@ describe('cleanupLedgers', () => {
     expect(again.resources.map((e) => e.id).sort()).toEqual(['stuck', 'x']);
   });
 
+  it('waits for a run that stopped moments ago, from its last ledger write, before cleaning it up', async () => {
+    const cache = await mkdtemp(path.join(tmpdir(), 'kiln-cleanup-'));
+    const ledger = FileLedger.forRun(cache, 'just-died', DEAD);
+    await ledger.forBuild('b').record({ kind: 'test.thing', id: 'a', region: 'r1' });
+    const written = (await stat(ledger.file)).mtimeMs;
+    const said: string[] = [];
+    const results = await cleanupLedgers(cache, { cleaners: [cleaner([])], say: (line) => said.push(line), settleMs: 1_500 });
+    expect(Date.now() - written).toBeGreaterThanOrEqual(1_500);
+    expect(said[0]).toMatch(/^Run just-died stopped moments ago: waiting [12]s for the calls it had sent to finish\.$/);
+    expect(results.map((r) => r.outcome)).toEqual(['cleaned']);
+  });
+
+  it("keeps the ledger's time as its run left it, so a second cleanup soon after does not wait", async () => {
+    const { cache, ledger } = await ledgerOf(DEAD, 'half-done', ['a', 'stuck']);
+    const before = (await stat(ledger.file)).mtimeMs;
+    await cleanupLedgers(cache, { cleaners: [cleaner([], ['stuck'])], say: () => undefined });
+    expect((await stat(ledger.file)).mtimeMs).toBe(before);
+    const said: string[] = [];
+    await cleanupLedgers(cache, { cleaners: [cleaner([])], say: (line) => said.push(line) });
+    expect(said.filter((line) => line.includes('moments ago'))).toEqual([]);
+  });
+
   it('cleans up a version-1 ledger an older Kiln left, keeping it version 1 until it is empty', async () => {
     const cache = await mkdtemp(path.join(tmpdir(), 'kiln-cleanup-'));
     const file = path.join(cache, 'kiln-ledger', 'old-run.json');
@@ -76,6 +105,7 @@ describe('cleanupLedgers', () => {
     const resources = ['a', 'stuck', 'b'].map((id) => ({ kind: 'test.thing', id, region: 'r1', build: 'amazon-ebs' }));
     const v1 = { version: 1, runUuid: 'old-run', owner: DEAD, startedAt: '2026-11-27T19:38:20.113Z', resources };
     await writeFile(file, `${JSON.stringify(v1, null, 2)}\n`);
+    await diedAMinuteAgo(file);
 
     const deleted: string[] = [];
     const said: string[] = [];
@@ -95,6 +125,7 @@ describe('cleanupLedgers', () => {
     const { cache } = await ledgerOf(DEAD, 'new-run', ['n']);
     const v1 = { version: 1, runUuid: 'old-run', owner: DEAD, startedAt: '2020-01-01T00:00:00.000Z', resources: [{ kind: 'test.thing', id: 'o', build: 'b' }] };
     await writeFile(path.join(cache, 'kiln-ledger', 'old-run.json'), JSON.stringify(v1));
+    await diedAMinuteAgo(path.join(cache, 'kiln-ledger', 'old-run.json'));
     const deleted: string[] = [];
     const results = await cleanupLedgers(cache, { cleaners: [cleaner(deleted)], say: () => undefined });
     expect(results.map((r) => [path.basename(r.file), r.outcome])).toEqual([

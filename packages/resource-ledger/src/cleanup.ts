@@ -1,4 +1,5 @@
-import type { LedgerEntry } from '@kiln/sdk';
+import { stat, utimes } from 'node:fs/promises';
+import { sleep, type LedgerEntry } from '@kiln/sdk';
 import { FileLedger } from './file-ledger.js';
 import type { StoredLedgerEntry } from './ledger-file.js';
 import { listLedgers, type LedgerOnDisk } from './list-ledgers.js';
@@ -40,7 +41,18 @@ export interface CleanupLedgersOptions {
   readonly signal?: AbortSignal;
   /** Only list what would be deleted. */
   readonly dryRun?: boolean;
+  /** How long after a dead run's last ledger write to wait before cleaning it up (SETTLE_MS). */
+  readonly settleMs?: number;
 }
+
+/**
+ * A run killed while a create call was on its way has recorded the resource, but the cloud may
+ * still be making it: EC2 takes a moment for a key pair, a second or two for an instance. Cleaned
+ * up in that moment, the resource is not there yet to delete, and appears after. So a run whose
+ * ledger was last written less than this long ago is waited for, up to this long after that
+ * write; a run that died earlier than that (the usual case) is cleaned up at once.
+ */
+export const SETTLE_MS = 10_000;
 
 /**
  * `kiln cleanup`: for every ledger whose run is dead, hands its entries to the cleaners that know
@@ -67,6 +79,10 @@ async function cleanupOne(ledger: LedgerOnDisk, options: CleanupLedgersOptions):
     options.say(`Run ${content.runUuid} ran on ${hostname}; clean it up there.`);
     return { ...base, outcome: 'other-host', remaining: content.resources };
   }
+  // The file's time says when its run last wrote it: settle() reads it, and cleanup's own writes
+  // (what it deleted) must not move it, or a second cleanup soon after would wait for nothing.
+  const lastWrite = (await stat(file)).mtime;
+  if (!options.dryRun) await settle(ledger, lastWrite, options);
   // The lock is named after the file, which keeps its name while cleanup works on it (a version-1
   // ledger is not converted to a journal), so one lock stands for one run.
   const result = await withFileLock(file, async () => {
@@ -90,6 +106,7 @@ async function cleanupOne(ledger: LedgerOnDisk, options: CleanupLedgersOptions):
       open.close();
     }
   });
+  await utimes(file, new Date(), lastWrite).catch(() => undefined);
   if (!result) {
     options.say(`Another kiln cleanup is working on run ${content.runUuid}; skipping it.`);
     return { ...base, outcome: 'locked', remaining: content.resources };
@@ -124,4 +141,13 @@ export function describeEntry(entry: LedgerEntry): string {
 
 function count(n: number): string {
   return n === 1 ? '1 resource' : `${n} resources`;
+}
+
+/** Waits until the run's last ledger write is SETTLE_MS old (see there). */
+async function settle({ content }: LedgerOnDisk, lastWrite: Date, options: CleanupLedgersOptions): Promise<void> {
+  const left = (options.settleMs ?? SETTLE_MS) - (Date.now() - lastWrite.getTime());
+  if (left <= 0) return;
+  const seconds = Math.ceil(left / 1000);
+  options.say(`Run ${content.runUuid} stopped moments ago: waiting ${seconds}s for the calls it had sent to finish.`);
+  await sleep(left, options.signal);
 }

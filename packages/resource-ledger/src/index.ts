@@ -7,5 +7,5 @@ export type { LedgerOnDisk } from './list-ledgers.js';
 export { currentProcess, ownerState } from './process-identity.js';
 export type { OwnerState, ProcessIdentity } from './process-identity.js';
 export { withFileLock } from './lock.js';
-export { cleanupLedgers, describeEntry } from './cleanup.js';
+export { SETTLE_MS, cleanupLedgers, describeEntry } from './cleanup.js';
 export type { CleanerContext, CleanupLedgersOptions, LedgerCleaner, LedgerCleanupResult } from './cleanup.js';

@@ -11,8 +11,10 @@ const HELP = `Usage: kiln cleanup [options]
   Deletes the cloud resources that builds which were killed (or aborted with
   -on-error=abort) left behind. Every build writes each resource to a ledger in
   the cache directory before creating it; cleanup reads the ledgers of runs that
-  no longer run and deletes what they list, in dependency order. Credentials come
-  from the usual places (environment, shared credentials file, profile).
+  no longer run and deletes what they list, in dependency order. A run that
+  stopped less than 10 seconds ago is waited for until then, so that what it was
+  creating when it stopped exists to be deleted. Credentials come from the usual
+  places (environment, shared credentials file, profile).
 
 Options:
 

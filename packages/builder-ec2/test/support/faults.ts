@@ -39,6 +39,8 @@ export interface FaultPlan {
 export type FaultyClients = ((access: AwsAccess) => AwsClients) & {
   /** Resolves once every call sent before the hang has been answered by EC2 (cleanup comes later in real life). */
   sent(): Promise<void>;
+  /** From now on no call returns, as in a process killed at this moment; calls on their way still reach EC2. */
+  stopDead(): void;
 };
 
 /** Real AWS clients (static test credentials) whose planned call misbehaves once it has reached EC2. */
@@ -93,6 +95,9 @@ export function faultyClients(plan: FaultPlan): FaultyClients {
   return Object.assign(factory, {
     async sent() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    stopDead() {
+      dead = true;
     },
   });
 }
